@@ -1,0 +1,138 @@
+"""Build the site into a temporary folder and swap it into place.
+
+A failed or interrupted build must leave the previous site/ exactly as it was,
+so MkDocs never writes into site/ itself: it writes a sibling folder, which
+replaces site/ only once the whole build has succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
+
+from generator.catalogue import Catalogue, load_catalogue
+from generator.config import settings_from
+from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
+from generator.plugin import CACHE_DIR, ShowcasePlugin
+
+PLUGIN_NAME = "dvk"
+
+
+class BuildFailed(DvkError):
+    """MkDocs itself failed (exit 1): a broken link in strict mode, a template error..."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A loaded config and its checked catalogue."""
+
+    config: MkDocsConfig
+    plugin: ShowcasePlugin
+    catalogue: Catalogue
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collecting(logger: str) -> Iterator[_Collect]:
+    handler = _Collect()
+    log = logging.getLogger(logger)
+    log.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        log.removeHandler(handler)
+
+
+def load_site_config(config_file: Path, *, strict: bool = False) -> MkDocsConfig:
+    """Load and validate site_config.yml; raise ``ConfigError`` naming every problem."""
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file}: không tìm thấy tệp cấu hình (config file not found)")
+    with _collecting("mkdocs.config") as collected:
+        try:
+            config = load_config(config_file=str(config_file), strict=strict)
+        except (Abort, ConfigurationError) as exc:
+            details = "\n".join(collected.messages) or str(exc)
+            raise ConfigError(f"{config_file}: cấu hình không hợp lệ (invalid config)\n{details}")
+    if PLUGIN_NAME not in config.plugins:
+        raise ConfigError(f"{config_file}: plugins: thiếu plugin `{PLUGIN_NAME}` "
+                          f"(the `{PLUGIN_NAME}` plugin is missing)")
+    return config
+
+
+def load(config_file: Path, *, strict: bool = False) -> Loaded:
+    """Load the config and check every entry; raise ``ContentErrors`` on any error.
+
+    In strict mode warnings count as errors.
+    """
+    config = load_site_config(config_file, strict=strict)
+    plugin = config.plugins[PLUGIN_NAME]
+    assert isinstance(plugin, ShowcasePlugin)
+    settings = settings_from(plugin.config, config)
+    catalogue = load_catalogue(settings)
+    if strict and catalogue.warnings:
+        raise ContentErrors(
+            Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR)
+            for p in catalogue.warnings
+        )
+    return Loaded(config, plugin, catalogue)
+
+
+def build(config_file: Path, *, strict: bool = False, clean: bool = False) -> Loaded:
+    """Check, then build the whole site, replacing site/ only on success."""
+    loaded = load(config_file, strict=strict)
+    config = loaded.config
+    final = Path(config.site_dir)
+    if clean:
+        shutil.rmtree(Path(config.config_file_path).parent / CACHE_DIR, ignore_errors=True)
+    staging = final.with_name(f".{final.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    config.site_dir = str(staging)
+    loaded.plugin.catalogue = loaded.catalogue
+    try:
+        with _collecting("mkdocs") as collected:
+            try:
+                mkdocs_build.build(config)
+            except PluginError as exc:
+                raise BuildFailed(str(exc)) from exc
+            except (Abort, MkDocsException) as exc:
+                details = "\n".join(collected.messages)
+                raise BuildFailed(f"{exc}\n{details}".strip()) from exc
+        _swap(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        config.site_dir = str(final)
+    return loaded
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put ``staging`` in place of ``final`` with two renames, never a half-written site."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    try:
+        staging.rename(final)
+    except BaseException:
+        if old.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

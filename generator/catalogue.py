@@ -1,0 +1,132 @@
+"""The catalogue: every checked entry, plus the indexes the pages are made from.
+
+All of it is built before any output is written, so a page never has to scan
+the catalogue: each index is a list in Vietnamese order, computed once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.checks import check_catalogue
+from generator.errors import ContentErrors, Problem, Severity
+from generator.loader import load_entry
+from generator.model import Entry, FieldOfWork, Kind
+from generator.provinces import OldProvince, Province, ProvinceRegistry, default_registry
+from generator.settings import Settings
+from generator.text import sort_key
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Entries of a merged province filed under one old unit (or under the new one)."""
+
+    label: str
+    old: OldProvince | None
+    entries: tuple[Entry, ...]
+
+
+@dataclass
+class Catalogue:
+    """Checked entries and their indexes by province, field, year and kind."""
+
+    settings: Settings
+    registry: ProvinceRegistry
+    entries: tuple[Entry, ...]
+    """All entries, in Vietnamese order of title."""
+    warnings: tuple[Problem, ...] = ()
+    by_id: dict[str, Entry] = field(init=False)
+    by_province: dict[str, tuple[Entry, ...]] = field(init=False)
+    """Province slug -> entries, grouped by old unit, then in title order."""
+    by_field: dict[str, tuple[Entry, ...]] = field(init=False)
+    by_year: dict[int, tuple[Entry, ...]] = field(init=False)
+    by_kind: dict[Kind, tuple[Entry, ...]] = field(init=False)
+    newest: tuple[Entry, ...] = field(init=False)
+    """All entries, newest first (ties in title order)."""
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entries}
+        province: defaultdict[str, list[Entry]] = defaultdict(list)
+        fields: defaultdict[str, list[Entry]] = defaultdict(list)
+        years: defaultdict[int, list[Entry]] = defaultdict(list)
+        kinds: defaultdict[Kind, list[Entry]] = defaultdict(list)
+        for entry in self.entries:  # already in title order, so each list is too
+            province[entry.province.slug].append(entry)
+            fields[entry.field.slug].append(entry)
+            years[entry.year].append(entry)
+            kinds[entry.kind].append(entry)
+        self.by_province = {
+            slug: tuple(sorted(items, key=_group_key)) for slug, items in province.items()
+        }
+        self.by_field = {slug: tuple(items) for slug, items in fields.items()}
+        self.by_year = {year: tuple(years[year]) for year in sorted(years, reverse=True)}
+        self.by_kind = {kind: tuple(items) for kind, items in kinds.items()}
+        # Stable sort on an already title-ordered tuple keeps ties alphabetical.
+        self.newest = tuple(sorted(self.entries, key=lambda e: e.date, reverse=True))
+
+    @property
+    def fields(self) -> tuple[FieldOfWork, ...]:
+        """The taxonomy, in the order site_config.yml gives it."""
+        return self.settings.fields
+
+    @property
+    def provinces(self) -> tuple[Province, ...]:
+        """The 34 units, in Vietnamese order."""
+        return self.registry.units
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every year with at least one entry, newest first."""
+        return tuple(self.by_year)
+
+    def in_province(self, province: Province) -> tuple[Entry, ...]:
+        """Entries of ``province`` (empty when none are published)."""
+        return self.by_province.get(province.slug, ())
+
+    def field_counts(self, entries: Iterable[Entry]) -> list[tuple[FieldOfWork, int]]:
+        """How many of ``entries`` fall in each field of the taxonomy, zeros included."""
+        counts = Counter(e.field.slug for e in entries)
+        return [(f, counts[f.slug]) for f in self.fields if counts[f.slug] or not f.provinces]
+
+    def groups(self, province: Province, entries: Sequence[Entry]) -> list[Group]:
+        """Split ``entries`` (a page of a province's list) by the old unit they were filed under."""
+        groups: list[Group] = []
+        for entry in entries:
+            if groups and groups[-1].old == entry.old_province:
+                groups[-1] = Group(groups[-1].label, groups[-1].old, (*groups[-1].entries, entry))
+                continue
+            old = entry.old_province
+            label = f"{old.name} (cũ)" if old else province.name
+            groups.append(Group(label, old, (entry,)))
+        return groups
+
+
+def _group_key(entry: Entry) -> tuple[int, bytes, bytes]:
+    old = entry.old_province
+    return (0 if old is None else 1, sort_key(old.name) if old else b"", sort_key(entry.title))
+
+
+def entry_files(settings: Settings) -> list[Path]:
+    """Every entry file under the entries folder, in a stable order."""
+    root = settings.entries_path
+    return sorted(root.rglob("*.md")) if root.is_dir() else []
+
+
+def load_catalogue(settings: Settings, registry: ProvinceRegistry | None = None) -> Catalogue:
+    """Load and check every entry; raise ``ContentErrors`` with all problems if any is an error."""
+    registry = registry or default_registry()
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    for path in entry_files(settings):
+        entry, found = load_entry(path, settings, registry)
+        problems.extend(found)
+        if entry is not None:
+            entries.append(entry)
+    problems.extend(check_catalogue(entries, settings))
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise ContentErrors(problems)
+    ordered = tuple(sorted(entries, key=lambda e: (sort_key(e.title), e.id)))
+    return Catalogue(settings, registry, ordered, tuple(problems))

@@ -1,0 +1,108 @@
+"""The ``dvk`` command: a thin edge that turns library errors into messages and exit codes.
+
+Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from generator import __version__
+from generator.errors import ContentErrors, DvkError, Problem, Severity
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _report(problems: Sequence[Problem], out: TextIO) -> None:
+    for problem in problems:
+        label = "lỗi" if problem.severity is Severity.ERROR else "cảnh báo"
+        print(f"{problem.format()} [{label}]", file=out)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    print(f"{errors} lỗi, {warnings} cảnh báo ({errors} errors, {warnings} warnings)", file=out)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from generator.build import load
+
+    loaded = load(Path(args.config), strict=args.strict)
+    _report(loaded.catalogue.warnings, sys.stderr)
+    count = len(loaded.catalogue.entries)
+    print(f"Đã kiểm tra {count} mô hình: không có lỗi ({count} entries checked: no errors)")
+    return EXIT_OK
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    loaded = build(Path(args.config), strict=args.strict, clean=args.clean)
+    _report(loaded.catalogue.warnings, sys.stderr) if loaded.catalogue.warnings else None
+    print(
+        f"Đã dựng {len(loaded.catalogue.entries)} mô hình vào {loaded.config.site_dir} "
+        f"(built {len(loaded.catalogue.entries)} entries into {loaded.config.site_dir})"
+    )
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    from generator.build import load
+
+    load(Path(args.config), strict=args.strict)  # report content errors our way first
+    serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, strict=args.strict)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _cmd_build,
+    "check": _cmd_check,
+    "serve": _cmd_serve,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dvk", description="Trang giới thiệu mô hình \"Dân vận khéo\" (showcase generator)"
+    )
+    parser.add_argument("--version", action="version", version=f"dvk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", "-f", default="site_config.yml", help="site config file")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build = sub.add_parser("build", parents=[common], help="check and build site/")
+    build.add_argument("--clean", action="store_true", help="drop caches and rebuild everything")
+    sub.add_parser("check", parents=[common], help="validate the content without rendering")
+    serve = sub.add_parser("serve", parents=[common], help="build and serve with live reload")
+    serve.add_argument("--dev-addr", "-a", default="127.0.0.1:8000", help="IP:PORT to serve on")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dvk``; return the exit code instead of exiting, so tests can call it."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except ContentErrors as exc:
+        _report(exc.problems, sys.stderr)
+        return EXIT_CONTENT
+    except DvkError as exc:
+        print(f"dvk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("dvk: đã dừng (interrupted)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

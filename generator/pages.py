@@ -1,0 +1,252 @@
+"""The generated pages: one per entry, and paginated indexes by province, field, year and kind.
+
+Each page carries only its own slice of the catalogue, so rendering a page
+costs O(page size), never O(entries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from math import ceil
+from typing import TypeVar
+
+from generator.catalogue import Catalogue, Group
+from generator.model import Entry, FieldOfWork, Kind
+from generator.provinces import Province
+
+T = TypeVar("T")
+
+ENTRY_TEMPLATE = "dvk/entry.html"
+LISTING_TEMPLATE = "dvk/listing.html"
+HUB_TEMPLATE = "dvk/hub.html"
+HOME_NEWEST = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a page of a paginated list sits among its siblings."""
+
+    number: int
+    count: int
+    urls: tuple[str, ...]
+    """The URL of every page of the list, first page first."""
+
+    @property
+    def previous_url(self) -> str | None:
+        """The URL of the page before, if any."""
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        """The URL of the page after, if any."""
+        return self.urls[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    """Context of an entry page."""
+
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """Context of one page of an index (a province, field, year or kind)."""
+
+    index: str
+    """"province", "field", "year" or "kind"."""
+    heading: str
+    entries: tuple[Entry, ...]
+    """This page's slice of the list."""
+    total: int
+    pagination: Pagination
+    first: int
+    """1-based position of the first entry of this page in the whole list."""
+    province: Province | None = None
+    groups: tuple[Group, ...] = ()
+    field_counts: tuple[tuple[FieldOfWork, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HubItem:
+    """One link on a hub page: a province, field, year or kind, and its count."""
+
+    label: str
+    url: str
+    count: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HubPage:
+    """Context of the page listing every province, field, year or kind."""
+
+    index: str
+    items: tuple[HubItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    """Context of the home page."""
+
+    total: int
+    province_count: int
+    newest: tuple[Entry, ...]
+    provinces: tuple[HubItem, ...]
+    fields: tuple[HubItem, ...]
+    years: tuple[HubItem, ...]
+    kinds: tuple[HubItem, ...]
+
+
+PageContext = EntryPage | ListingPage | HubPage | HomePage
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualPage:
+    """A page the plugin adds to MkDocs: where it lives, its template and its context."""
+
+    src_uri: str
+    title: str
+    template: str
+    context: PageContext
+    description: str = ""
+    markdown: str = ""
+    """The Markdown MkDocs renders into ``page.content`` (an entry's body)."""
+
+
+@dataclass
+class SitePages:
+    """Every generated page, keyed by its source URI, plus the home page's context."""
+
+    pages: dict[str, VirtualPage] = field(default_factory=dict)
+    home: HomePage | None = None
+
+    def add(self, page: VirtualPage) -> None:
+        """Register ``page``; two pages at one URI would be a bug in the generator."""
+        if page.src_uri in self.pages:
+            raise ValueError(f"two generated pages at {page.src_uri}")
+        self.pages[page.src_uri] = page
+
+
+def province_url(province: Province) -> str:
+    """URL of a province's index page."""
+    return f"tinh-thanh/{province.slug}/"
+
+
+def field_url(field_of_work: FieldOfWork) -> str:
+    """URL of a field's index page."""
+    return f"linh-vuc/{field_of_work.slug}/"
+
+
+def year_url(year: int) -> str:
+    """URL of a year's index page."""
+    return f"nam/{year}/"
+
+
+def kind_url(kind: Kind) -> str:
+    """URL of a kind's index page."""
+    return f"loai/{kind.slug}/"
+
+
+def _page_src(base: str, number: int) -> str:
+    return f"{base}index.md" if number == 1 else f"{base}trang/{number}.md"
+
+
+def _page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}trang/{number}/"
+
+
+def paginate(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """Split ``items`` into pages of ``size``; an empty list still has one (empty) page."""
+    count = max(1, ceil(len(items) / size))
+    return [items[i * size : (i + 1) * size] for i in range(count)]
+
+
+def _listing(
+    pages: SitePages,
+    base: str,
+    index: str,
+    heading: str,
+    entries: Sequence[Entry],
+    size: int,
+    *,
+    description: str,
+    catalogue: Catalogue,
+    province: Province | None = None,
+) -> None:
+    chunks = paginate(entries, size)
+    urls = tuple(_page_url(base, n) for n in range(1, len(chunks) + 1))
+    counts = tuple(catalogue.field_counts(entries)) if index in {"province", "year", "kind"} else ()
+    for number, chunk in enumerate(chunks, start=1):
+        groups = tuple(catalogue.groups(province, chunk)) if province else ()
+        title = heading if number == 1 else f"{heading} (trang {number})"
+        context = ListingPage(
+            index, heading, tuple(chunk), len(entries),
+            Pagination(number, len(chunks), urls), (number - 1) * size + 1,
+            province, groups, counts,
+        )
+        pages.add(VirtualPage(_page_src(base, number), title, LISTING_TEMPLATE, context,
+                              description))
+
+
+def build_pages(catalogue: Catalogue) -> SitePages:
+    """Every generated page of the site, from the catalogue alone."""
+    pages = SitePages()
+    size = catalogue.settings.page_size
+    for entry in catalogue.entries:
+        pages.add(
+            VirtualPage(f"mo-hinh/{entry.id}.md", entry.title, ENTRY_TEMPLATE, EntryPage(entry),
+                        entry.summary, entry.body)
+        )
+
+    province_items = []
+    for province in catalogue.provinces:
+        entries = catalogue.in_province(province)
+        _listing(pages, province_url(province), "province", province.full_name, entries, size,
+                 description=f"Các mô hình \"Dân vận khéo\" của {province.full_name}.",
+                 catalogue=catalogue, province=province)
+        olds = ", ".join(o.name for o in province.formed_from) if province.merged else ""
+        province_items.append(HubItem(province.name, province_url(province), len(entries), olds))
+
+    field_items = []
+    for field_of_work in catalogue.fields:
+        entries = catalogue.by_field.get(field_of_work.slug, ())
+        _listing(pages, field_url(field_of_work), "field", field_of_work.label, entries, size,
+                 description=f"Các mô hình \"Dân vận khéo\" lĩnh vực {field_of_work.label}.",
+                 catalogue=catalogue)
+        field_items.append(HubItem(field_of_work.label, field_url(field_of_work), len(entries)))
+
+    year_items = []
+    for year, entries in catalogue.by_year.items():
+        _listing(pages, year_url(year), "year", f"Năm {year}", entries, size,
+                 description=f"Các mô hình \"Dân vận khéo\" năm {year}.", catalogue=catalogue)
+        year_items.append(HubItem(str(year), year_url(year), len(entries)))
+
+    kind_items = []
+    for kind in Kind:
+        entries = catalogue.by_kind.get(kind, ())
+        _listing(pages, kind_url(kind), "kind", f"Mô hình {kind.label.lower()}", entries, size,
+                 description=f"Các mô hình \"Dân vận khéo\" {kind.label.lower()}.",
+                 catalogue=catalogue)
+        kind_items.append(HubItem(kind.label, kind_url(kind), len(entries)))
+
+    hubs = (
+        ("tinh-thanh/index.md", "Tỉnh, thành phố", "province", province_items),
+        ("linh-vuc/index.md", "Lĩnh vực", "field", field_items),
+        ("nam/index.md", "Theo năm", "year", year_items),
+        ("loai/index.md", "Tập thể và cá nhân", "kind", kind_items),
+    )
+    for src_uri, title, index, items in hubs:
+        pages.add(VirtualPage(src_uri, title, HUB_TEMPLATE, HubPage(index, tuple(items))))
+
+    pages.home = HomePage(
+        total=len(catalogue.entries),
+        province_count=len(catalogue.by_province),
+        newest=catalogue.newest[:HOME_NEWEST],
+        provinces=tuple(province_items),
+        fields=tuple(field_items),
+        years=tuple(year_items),
+        kinds=tuple(kind_items),
+    )
+    return pages

@@ -1,0 +1,125 @@
+"""The MkDocs plugin: lifecycle glue between the catalogue and MkDocs + Material.
+
+It loads (or is handed) the checked catalogue, swaps the entry files in the
+content folder for generated pages at their permanent URLs, and gives each
+template the context of its own page. It holds no content logic of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from generator.catalogue import Catalogue, load_catalogue
+from generator.config import ShowcaseConfig, settings_from
+from generator.errors import ContentErrors
+from generator.fonts import font_files
+from generator.pages import SitePages, build_pages, field_url, kind_url, province_url, year_url
+from generator.settings import Settings
+
+CACHE_DIR = Path(".cache") / "dvk"
+MONTHS = ("", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
+
+
+def vi_date(value: dt.date | int | None) -> str:
+    """A date the Vietnamese way: 19/08/2024; a bare year stays a year."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value.day:02d}/{MONTHS[value.month]}/{value.year}"
+
+
+def vi_number(value: int) -> str:
+    """Thousands separated by dots, as Vietnamese writes them: 24.250."""
+    return f"{value:,}".replace(",", ".")
+
+
+class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
+    """Turns the catalogue into MkDocs pages."""
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        """Set by ``dvk build`` to a catalogue it already checked, to avoid loading twice."""
+        self.settings: Settings | None = None
+        self.site_pages = SitePages()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Derive the engine-independent settings."""
+        if not self.config.enabled:
+            return config
+        self.settings = settings_from(self.config, config)
+        return config
+
+    # Runs before other plugins' on_files so that they see the generated pages.
+    @event_priority(50)
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Replace the entry sources with generated pages, indexes, images and fonts."""
+        if not self.config.enabled or self.settings is None:
+            return files
+        if self.catalogue is None:
+            try:
+                self.catalogue = load_catalogue(self.settings)
+            except ContentErrors as exc:
+                lines = "\n".join(p.format() for p in exc.problems)
+                raise PluginError(f"{exc}\n{lines}") from exc
+        self.site_pages = build_pages(self.catalogue)
+
+        prefix = self.settings.entries_dir + "/"
+        # Entry files and their images are published at /mo-hinh/<id>/, never at
+        # their place in the content folder, which follows the province.
+        kept = [f for f in files if not f.src_uri.startswith(prefix)]
+        out = Files(kept)
+        for page in self.site_pages.pages.values():
+            if out.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(f"{page.src_uri}: an editorial page is in the way of a "
+                                  "generated page; rename or remove it")
+            out.append(File.generated(config, page.src_uri, content=_page_source(page)))
+        for entry in self.catalogue.entries:
+            for image in entry.images:
+                out.append(File.generated(config, f"mo-hinh/{entry.id}/{image.path.name}",
+                                          abs_src_path=str(image.path)))
+        cache = Path(self.settings.root) / CACHE_DIR / "fonts"
+        for name, path in font_files(cache).items():
+            out.append(File.generated(config, f"assets/fonts/{name}", abs_src_path=str(path)))
+        return out
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Expose the Vietnamese formatting filters and the URL helpers to templates."""
+        env.filters["vi_date"] = vi_date
+        env.filters["vi_number"] = vi_number
+        env.globals.update(
+            province_url=province_url, field_url=field_url, year_url=year_url, kind_url=kind_url
+        )
+        return env
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
+        """Hand each template the context of its own page, and nothing more."""
+        if not self.config.enabled:
+            return context
+        generated = self.site_pages.pages.get(page.file.src_uri)
+        if generated is not None:
+            context["dvk"] = generated.context
+        elif page.is_homepage:
+            context["dvk"] = self.site_pages.home
+        return context
+
+
+def _page_source(page: Any) -> str:
+    meta = {"title": page.title, "template": page.template}
+    if page.description:
+        meta["description"] = page.description
+    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
+    return f"---\n{header}---\n{page.markdown}"

@@ -23,7 +23,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, Plugin
 from generator.catalogue import Catalogue, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
-from generator.plugin import CACHE_DIR, ShowcasePlugin
+from generator.plugin import ShowcasePlugin, cache_dir
 
 PLUGIN_NAME = "dvk"
 
@@ -72,7 +72,9 @@ def load_site_config(config_file: Path, *, strict: bool = False) -> MkDocsConfig
             config = load_config(config_file=str(config_file), strict=strict)
         except (Abort, ConfigurationError) as exc:
             details = "\n".join(collected.messages) or str(exc)
-            raise ConfigError(f"{config_file}: cấu hình không hợp lệ (invalid config)\n{details}")
+            raise ConfigError(
+                f"{config_file}: cấu hình không hợp lệ (invalid config)\n{details}"
+            ) from exc
     if PLUGIN_NAME not in config.plugins:
         raise ConfigError(f"{config_file}: plugins: thiếu plugin `{PLUGIN_NAME}` "
                           f"(the `{PLUGIN_NAME}` plugin is missing)")
@@ -103,7 +105,7 @@ def build(config_file: Path, *, strict: bool = False, clean: bool = False) -> Lo
     config = loaded.config
     final = Path(config.site_dir)
     if clean:
-        shutil.rmtree(Path(config.config_file_path).parent / CACHE_DIR, ignore_errors=True)
+        shutil.rmtree(cache_dir(Path(config.config_file_path).parent), ignore_errors=True)
     staging = final.with_name(f".{final.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     config.site_dir = str(staging)

@@ -27,10 +27,10 @@ def check_catalogue(entries: Sequence[Entry], settings: Settings) -> list[Proble
             problems.append(
                 Problem(
                     *where(entry, "id"), "id",
-                    f"mã \"{entry.id}\" trùng với {other}; mỗi mô hình cần một mã riêng, "
-                    "hãy đổi mã của mô hình mới",
-                    f"id \"{entry.id}\" duplicates {other}; every model needs its own id, "
-                    "change the new one's",
+                    f"mã \"{entry.id}\" trùng với {other}; mỗi mô hình cần một mã riêng: "
+                    "đổi mã của mô hình chưa được đăng",
+                    f"id \"{entry.id}\" duplicates {other}; every model needs its own id: "
+                    "change the id of the one not yet published",
                 )
             )
         else:

@@ -41,7 +41,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
     loaded = build(Path(args.config), strict=args.strict, clean=args.clean)
-    _report(loaded.catalogue.warnings, sys.stderr) if loaded.catalogue.warnings else None
+    if loaded.catalogue.warnings:
+        _report(loaded.catalogue.warnings, sys.stderr)
     print(
         f"Đã dựng {len(loaded.catalogue.entries)} mô hình vào {loaded.config.site_dir} "
         f"(built {len(loaded.catalogue.entries)} entries into {loaded.config.site_dir})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.model import FieldOfWork
@@ -38,17 +38,17 @@ class ShowcaseConfig(Config):
     page_size = c.Type(int, default=50)
     """Entries per page of an index."""
 
-    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, Warning]]]:
+    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Also reject a non-positive page size and duplicate field slugs."""
         failed, warnings = super().validate()
         if not failed:
             if self.page_size < 1:
-                failed.append(("page_size", c.ValidationError("must be at least 1")))
+                failed.append(("page_size", ValidationError("must be at least 1")))
             slugs = [f.slug for f in self.fields]
             duplicated = sorted({s for s in slugs if slugs.count(s) > 1})
             if duplicated:
                 failed.append(
-                    ("fields", c.ValidationError(f"duplicate slugs: {', '.join(duplicated)}"))
+                    ("fields", ValidationError(f"duplicate slugs: {', '.join(duplicated)}"))
                 )
         return failed, warnings
 

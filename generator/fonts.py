@@ -62,12 +62,12 @@ def font_files(cache_dir: Path) -> dict[str, Path]:
             options.flavor = "woff2"
             options.layout_features = ["*"]  # keep the marks' positioning for stacked diacritics
             options.name_IDs = ["*"]
-            font = subset.load_font(str(source), options)
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=subset.parse_unicodes(UNICODES))
-            subsetter.subset(font)
             partial = target.with_suffix(".part")
-            subset.save_font(font, str(partial), options)
-            partial.replace(target)
+            with subset.load_font(str(source), options) as font:
+                subsetter = subset.Subsetter(options)
+                subsetter.populate(unicodes=subset.parse_unicodes(UNICODES))
+                subsetter.subset(font)
+                subset.save_font(font, str(partial), options)
+            partial.replace(target)  # atomic, so a killed build never caches half a font
         out[face.filename] = target
     return out

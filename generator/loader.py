@@ -8,7 +8,7 @@ every key and value. Every problem in a file is reported, not just the first.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,29 @@ from pydantic import ValidationError
 
 from generator.errors import Problem, Severity, display_path
 from generator.model import Entry, EntryFrontMatter, FieldOfWork, Image, Kind, Source
-from generator.provinces import ProvinceRegistry
+from generator.provinces import ProvinceMatch, ProvinceRegistry
 from generator.settings import Settings
 from generator.text import fold
 
 try:  # The C loader is several times faster; fall back where libyaml is absent.
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class SafeLoader(_BaseLoader):
+    """Safe loading, with dates left as text.
+
+    PyYAML turns 2024-13-01 into a bare ValueError with no position; as text it
+    reaches the schema, which reports it at its line with the form to use.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
 
 FENCE = "---"
 KNOWN_KEYS = tuple(EntryFrontMatter.model_fields)
@@ -84,14 +99,21 @@ def parse_front_matter(text: str, shown: str) -> FrontMatter:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = 2 + (mark.line if mark else 0)
-        reason = exc.problem or "cú pháp sai"
+        reason = exc.problem or "syntax error"
+        # libyaml reports where it gave up; the construct that is wrong often
+        # began earlier (an unclosed bracket or quote), so name that line too.
+        began = exc.context_mark
+        since_vi = since_en = ""
+        if began is not None and 2 + began.line != line:
+            since_vi = f", bắt đầu từ dòng {2 + began.line}"
+            since_en = f", starting on line {2 + began.line}"
         raise FrontMatterError(
             Problem(
                 shown, line, "-",
-                f"YAML không đọc được ({reason}); kiểm tra dấu hai chấm, thụt lề và "
-                "đặt văn bản có dấu hai chấm trong ngoặc kép",
-                f"YAML does not parse ({reason}); check the colons and indentation, "
-                "and quote text that contains a colon",
+                f"YAML không đọc được ({reason}{since_vi}); kiểm tra dấu hai chấm, ngoặc, "
+                "thụt lề, và đặt văn bản có dấu hai chấm trong ngoặc kép",
+                f"YAML does not parse ({reason}{since_en}); check colons, brackets and "
+                "indentation, and quote text that contains a colon",
             )
         ) from exc
     finally:
@@ -212,40 +234,13 @@ def _resolve_field(text: str, settings: Settings) -> FieldOfWork | None:
     return next((f for f in settings.fields if fold(f.label) == folded), None)
 
 
-def load_entry(
-    path: Path, settings: Settings, registry: ProvinceRegistry
-) -> tuple[Entry | None, list[Problem]]:
-    """Load one entry file; return the entry, or None and every problem found."""
-    shown = display_path(path, settings.root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [
-            Problem(
-                shown, 0, "-",
-                "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8",
-                "the file is not UTF-8; save it again as UTF-8",
-            )
-        ]
-    try:
-        fm = parse_front_matter(text, shown)
-    except FrontMatterError as exc:
-        return None, [exc.problem]
-    if not isinstance(fm.data, dict):
-        return None, [
-            Problem(
-                shown, fm.first_line, "-",
-                "phần khai báo phải là các dòng `khóa: giá trị`",
-                "the front matter must be `key: value` lines",
-            )
-        ]
+Add = Callable[[tuple[str | int, ...], str, str], None]
+"""Records a problem at a front-matter location: (loc, vi, en)."""
 
+
+def _check_duplicate_keys(fm: FrontMatter, shown: str) -> list[Problem]:
+    # PyYAML silently keeps the last of two equal keys; an editor meant one of them.
     problems: list[Problem] = []
-
-    def add(loc: tuple[str | int, ...], vi: str, en: str, sev: Severity = Severity.ERROR) -> None:
-        line = locate(fm.node, loc, fm.first_line)
-        problems.append(Problem(shown, line, field_name(loc), vi, en, sev))
-
     seen: dict[str, int] = {}
     for key, _ in _mapping_items(fm.node):
         key_line = fm.first_line + key.start_mark.line
@@ -258,6 +253,102 @@ def load_entry(
                 )
             )
         seen.setdefault(key.value, key_line)
+    return problems
+
+
+def _resolve_province(raw: Any, registry: ProvinceRegistry, add: Add) -> ProvinceMatch | None:
+    if not isinstance(raw, str) or not raw.strip():
+        return None  # the schema reports it missing or not text
+    match = registry.resolve(raw)
+    if match is None:
+        near = registry.suggest(raw)
+        hint_vi = f"; có phải \"{near}\"?" if near else "."
+        hint_en = f"; did you mean \"{near}\"?" if near else "."
+        add(
+            ("province",),
+            f"tỉnh/thành không xác định \"{raw}\"{hint_vi} Dùng mã một trong 34 "
+            "đơn vị (ví dụ nghe-an) hoặc tên một tỉnh cũ",
+            f"unknown province \"{raw}\"{hint_en} Use the slug of one of the 34 "
+            "units (e.g. nghe-an) or an old province name",
+        )
+    return match
+
+
+def _resolve_field_of_work(
+    raw: Any, match: ProvinceMatch | None, settings: Settings, add: Add
+) -> FieldOfWork | None:
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    found = _resolve_field(raw.strip(), settings)
+    slugs = ", ".join(f.slug for f in settings.fields)
+    if found is None:
+        add(
+            ("field",),
+            f"lĩnh vực không xác định \"{raw}\"; dùng một trong: {slugs}",
+            f"unknown field \"{raw}\"; use one of: {slugs}",
+        )
+    elif match is not None and not found.allowed_in(match.province):
+        only = ", ".join(found.provinces)
+        add(
+            ("field",),
+            f"lĩnh vực \"{found.slug}\" chỉ dùng cho {only}; dùng một trong: {slugs}",
+            f"field \"{found.slug}\" is only for {only}; use another",
+        )
+        return None
+    return found
+
+
+def _check_images(spec: EntryFrontMatter, path: Path, add: Add) -> list[Image]:
+    images: list[Image] = []
+    for index, image in enumerate(spec.images):
+        image_path = (path.parent / image.src).resolve()
+        if not image_path.is_file():
+            add(
+                ("images", index, "src"),
+                f"không tìm thấy tệp ảnh \"{image.src}\" cạnh tệp mô hình; "
+                "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường)",
+                f"image file \"{image.src}\" not found next to the entry; "
+                "check the name (it is case-sensitive)",
+            )
+        images.append(Image(image.src, image.alt, image.credit, image_path))
+    return images
+
+
+def _read(path: Path, shown: str) -> FrontMatter | Problem:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return Problem(
+            shown, 0, "-",
+            "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8",
+            "the file is not UTF-8; save it again as UTF-8",
+        )
+    try:
+        fm = parse_front_matter(text, shown)
+    except FrontMatterError as exc:
+        return exc.problem
+    if not isinstance(fm.data, dict):
+        return Problem(
+            shown, fm.first_line, "-",
+            "phần khai báo phải là các dòng `khóa: giá trị`",
+            "the front matter must be `key: value` lines",
+        )
+    return fm
+
+
+def load_entry(
+    path: Path, settings: Settings, registry: ProvinceRegistry
+) -> tuple[Entry | None, list[Problem]]:
+    """Load one entry file; return the entry, or None and every problem found."""
+    shown = display_path(path, settings.root)
+    fm = _read(path, shown)
+    if isinstance(fm, Problem):
+        return None, [fm]
+    problems = _check_duplicate_keys(fm, shown)
+
+    def add(loc: tuple[str | int, ...], vi: str, en: str) -> None:
+        line = locate(fm.node, loc, fm.first_line)
+        problems.append(Problem(shown, line, field_name(loc), vi, en))
 
     spec: EntryFrontMatter | None = None
     try:
@@ -266,57 +357,11 @@ def load_entry(
         for error in exc.errors():
             vi, en = _messages(error, settings)
             add(tuple(error["loc"]), vi, en)
-
     # Province and field are checked on the raw values too, so that a file with
     # a schema error still gets its province and field reported in the same run.
-    province_text = fm.data.get("province")
-    match = None
-    if isinstance(province_text, str) and province_text.strip():
-        match = registry.resolve(province_text)
-        if match is None:
-            near = registry.suggest(province_text)
-            hint_vi = f"; có phải \"{near}\"?" if near else ""
-            hint_en = f"; did you mean \"{near}\"?" if near else ""
-            add(
-                ("province",),
-                f"tỉnh/thành không xác định \"{province_text}\"{hint_vi} Dùng mã một trong 34 "
-                "đơn vị (ví dụ nghe-an) hoặc tên một tỉnh cũ",
-                f"unknown province \"{province_text}\"{hint_en} Use the slug of one of the 34 "
-                "units (e.g. nghe-an) or an old province name",
-            )
-    field_text = fm.data.get("field")
-    field_of_work = None
-    if isinstance(field_text, str) and field_text.strip():
-        field_of_work = _resolve_field(field_text.strip(), settings)
-        slugs = ", ".join(f.slug for f in settings.fields)
-        if field_of_work is None:
-            add(
-                ("field",),
-                f"lĩnh vực không xác định \"{field_text}\"; dùng một trong: {slugs}",
-                f"unknown field \"{field_text}\"; use one of: {slugs}",
-            )
-        elif match is not None and not field_of_work.allowed_in(match.province):
-            add(
-                ("field",),
-                f"lĩnh vực \"{field_of_work.slug}\" chỉ dùng cho "
-                f"{', '.join(field_of_work.provinces)}; dùng một trong: {slugs}",
-                f"field \"{field_of_work.slug}\" is only for "
-                f"{', '.join(field_of_work.provinces)}; use another",
-            )
-
-    images: list[Image] = []
-    if spec is not None:
-        for index, image in enumerate(spec.images):
-            image_path = (path.parent / image.src).resolve()
-            if not image_path.is_file():
-                add(
-                    ("images", index, "src"),
-                    f"không tìm thấy tệp ảnh \"{image.src}\" cạnh tệp mô hình; "
-                    "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường)",
-                    f"image file \"{image.src}\" not found next to the entry; "
-                    "check the name (it is case-sensitive)",
-                )
-            images.append(Image(image.src, image.alt, image.credit, image_path))
+    match = _resolve_province(fm.data.get("province"), registry, add)
+    field_of_work = _resolve_field_of_work(fm.data.get("field"), match, settings, add)
+    images = _check_images(spec, path, add) if spec is not None else []
 
     has_errors = any(p.severity is Severity.ERROR for p in problems)
     if has_errors or spec is None or match is None or field_of_work is None:
@@ -335,9 +380,7 @@ def load_entry(
         results=tuple(spec.results),
         images=tuple(images),
         sources=tuple(
-            Source(
-                s.title, s.publisher, s.author, s.date, str(s.url) if s.url else None, s.note
-            )
+            Source(s.title, s.publisher, s.author, s.date, str(s.url) if s.url else None, s.note)
             for s in spec.sources
         ),
         redirect_from=tuple(spec.redirect_from),
@@ -345,6 +388,6 @@ def load_entry(
         body=fm.body,
         path=path,
         rel_path=path.relative_to(settings.content_dir).as_posix(),
-        lines={key.value: fm.first_line + key.start_mark.line for key, _ in _mapping_items(fm.node)},
+        lines={str(k.value): fm.first_line + k.start_mark.line for k, _ in _mapping_items(fm.node)},
     )
     return entry, problems

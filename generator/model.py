@@ -9,7 +9,8 @@ here, with a Vietnamese description per field, and exported as JSON Schema.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -196,7 +197,7 @@ class Entry:
     """The entry file on disk."""
     rel_path: str
     """The entry file relative to the content folder (POSIX), for messages and edit links."""
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = dataclass_field(default_factory=dict, compare=False, repr=False)
     """Line of each top-level key, so later checks can locate their messages."""
 
     @property

@@ -166,11 +166,11 @@ def paginate(items: Sequence[T], size: int) -> list[Sequence[T]]:
 def _listing(
     pages: SitePages,
     base: str,
+    *,
     index: str,
     heading: str,
     entries: Sequence[Entry],
     size: int,
-    *,
     description: str,
     catalogue: Catalogue,
     province: Province | None = None,
@@ -203,32 +203,41 @@ def build_pages(catalogue: Catalogue) -> SitePages:
     province_items = []
     for province in catalogue.provinces:
         entries = catalogue.in_province(province)
-        _listing(pages, province_url(province), "province", province.full_name, entries, size,
-                 description=f"Các mô hình \"Dân vận khéo\" của {province.full_name}.",
-                 catalogue=catalogue, province=province)
+        _listing(
+            pages, province_url(province), index="province", heading=province.full_name,
+            entries=entries, size=size, catalogue=catalogue, province=province,
+            description=f"Các mô hình \"Dân vận khéo\" của {province.full_name}.",
+        )
         olds = ", ".join(o.name for o in province.formed_from) if province.merged else ""
         province_items.append(HubItem(province.name, province_url(province), len(entries), olds))
 
     field_items = []
     for field_of_work in catalogue.fields:
         entries = catalogue.by_field.get(field_of_work.slug, ())
-        _listing(pages, field_url(field_of_work), "field", field_of_work.label, entries, size,
-                 description=f"Các mô hình \"Dân vận khéo\" lĩnh vực {field_of_work.label}.",
-                 catalogue=catalogue)
+        _listing(
+            pages, field_url(field_of_work), index="field", heading=field_of_work.label,
+            entries=entries, size=size, catalogue=catalogue,
+            description=f"Các mô hình \"Dân vận khéo\" lĩnh vực {field_of_work.label}.",
+        )
         field_items.append(HubItem(field_of_work.label, field_url(field_of_work), len(entries)))
 
     year_items = []
     for year, entries in catalogue.by_year.items():
-        _listing(pages, year_url(year), "year", f"Năm {year}", entries, size,
-                 description=f"Các mô hình \"Dân vận khéo\" năm {year}.", catalogue=catalogue)
+        _listing(
+            pages, year_url(year), index="year", heading=f"Năm {year}",
+            entries=entries, size=size, catalogue=catalogue,
+            description=f"Các mô hình \"Dân vận khéo\" năm {year}.",
+        )
         year_items.append(HubItem(str(year), year_url(year), len(entries)))
 
     kind_items = []
     for kind in Kind:
         entries = catalogue.by_kind.get(kind, ())
-        _listing(pages, kind_url(kind), "kind", f"Mô hình {kind.label.lower()}", entries, size,
-                 description=f"Các mô hình \"Dân vận khéo\" {kind.label.lower()}.",
-                 catalogue=catalogue)
+        _listing(
+            pages, kind_url(kind), index="kind", heading=f"Mô hình {kind.label.lower()}",
+            entries=entries, size=size, catalogue=catalogue,
+            description=f"Các mô hình \"Dân vận khéo\" {kind.label.lower()}.",
+        )
         kind_items.append(HubItem(kind.label, kind_url(kind), len(entries)))
 
     hubs = (

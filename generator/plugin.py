@@ -8,8 +8,8 @@ template the context of its own page. It holds no content logic of its own.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
-from typing import Any
 
 import yaml
 from jinja2 import Environment
@@ -19,15 +19,31 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.catalogue import Catalogue, load_catalogue
 from generator.config import ShowcaseConfig, settings_from
 from generator.errors import ContentErrors
 from generator.fonts import font_files
-from generator.pages import SitePages, build_pages, field_url, kind_url, province_url, year_url
+from generator.pages import (
+    SitePages,
+    VirtualPage,
+    build_pages,
+    field_url,
+    kind_url,
+    province_url,
+    year_url,
+)
 from generator.settings import Settings
 
 CACHE_DIR = Path(".cache") / "dvk"
+"""The build cache, relative to the config file's folder, unless DVK_CACHE_DIR names one."""
+
+
+def cache_dir(root: Path) -> Path:
+    """The build cache for a project rooted at ``root``."""
+    override = os.environ.get("DVK_CACHE_DIR")
+    return Path(override) if override else root / CACHE_DIR
 MONTHS = ("", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
 
 
@@ -89,8 +105,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             for image in entry.images:
                 out.append(File.generated(config, f"mo-hinh/{entry.id}/{image.path.name}",
                                           abs_src_path=str(image.path)))
-        cache = Path(self.settings.root) / CACHE_DIR / "fonts"
-        for name, path in font_files(cache).items():
+        for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
             out.append(File.generated(config, f"assets/fonts/{name}", abs_src_path=str(path)))
         return out
 
@@ -104,20 +119,20 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return env
 
     def on_page_context(
-        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         """Hand each template the context of its own page, and nothing more."""
         if not self.config.enabled:
             return context
         generated = self.site_pages.pages.get(page.file.src_uri)
         if generated is not None:
-            context["dvk"] = generated.context
+            context["dvk"] = generated.context  # type: ignore[typeddict-unknown-key]
         elif page.is_homepage:
-            context["dvk"] = self.site_pages.home
+            context["dvk"] = self.site_pages.home  # type: ignore[typeddict-unknown-key]
         return context
 
 
-def _page_source(page: Any) -> str:
+def _page_source(page: VirtualPage) -> str:
     meta = {"title": page.title, "template": page.template}
     if page.description:
         meta["description"] = page.description

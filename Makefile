@@ -1,0 +1,49 @@
+# The project's front door: `make serve` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: serve build check test lint chromium clean
+
+serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
+	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.installed ## build site/
+	$(BIN)/dvk build
+
+check: $(VENV)/.installed ## validate the content
+	$(BIN)/dvk check
+
+test: $(VENV)/.installed-test chromium ## run every test, browser tests included
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.created pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,137 @@
+"""Shared fixtures: small real sites built in tmp_path, and the bundled site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One build cache for the session, so fonts are subset once, not per site."""
+    os.environ["DVK_CACHE_DIR"] = str(tmp_path_factory.mktemp("dvk-cache"))
+    yield
+    os.environ.pop("DVK_CACHE_DIR", None)
+
+
+def site_config(**plugin: Any) -> dict[str, Any]:
+    """The repo's site_config.yml, pointed at the repo's theme, with plugin overrides."""
+    config = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = str(REPO / "theme")
+    for entry in config["plugins"]:
+        if isinstance(entry, dict) and "dvk" in entry:
+            entry["dvk"].update(plugin)
+    return config
+
+
+BASE_ENTRY: dict[str, Any] = {
+    "title": "Mô hình thử",
+    "province": "nghe-an",
+    "field": "kinh-te",
+    "kind": "tap-the",
+    "summary": "Tóm tắt của mô hình thử.",
+    "sources": [{"title": "Bài báo nguồn", "publisher": "Báo thử", "date": dt.date(2024, 7, 24)}],
+}
+
+
+@dataclass
+class Site:
+    """A small real site in a temporary folder."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "site_config.yml"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def write_config(self, **plugin: Any) -> None:
+        self.config.write_text(
+            yaml.safe_dump(site_config(**plugin), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+
+    def entry(self, entry_id: str, folder: str | None = None, **fields: Any) -> Path:
+        """Write a valid entry, with ``fields`` overriding (None removes a key)."""
+        data = {"id": entry_id, **BASE_ENTRY, **fields}
+        data = {k: v for k, v in data.items() if v is not None}
+        body = data.pop("body", "## Bối cảnh\n\nNội dung thử.\n")
+        folder = folder or str(data.get("province", "nghe-an"))
+        text = "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body
+        return self.raw(f"mo-hinh/{folder}/{entry_id}.md", text)
+
+    def raw(self, rel: str, text: str) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> int:
+        return main([*args, "--config", str(self.config)])
+
+    def html(self, url: str) -> str:
+        """The built HTML at site URL ``url`` (e.g. "mo-hinh/x/")."""
+        return (self.out / url / "index.html").read_text(encoding="utf-8")
+
+    def tree_digest(self) -> str:
+        """A digest of every file under site/, to prove it did not change."""
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.out.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.out).as_posix().encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """An empty sample site: config, home, about and contribute pages, no entries."""
+    sample = Site(tmp_path)
+    sample.write_config()
+    sample.raw("index.md", "---\ntemplate: dvk/home.html\ntitle: Trang chủ\n---\n# Thử\n")
+    sample.raw("gioi-thieu.md", "# Giới thiệu\n\nThử.\n")
+    sample.raw("dong-gop.md", "# Đóng góp\n\nThử.\n")
+    return sample
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repo's own content, built once with the repo's config into a temporary site/."""
+    root = tmp_path_factory.mktemp("bundled")
+    config = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(REPO / "content")
+    config["theme"]["custom_dir"] = str(REPO / "theme")
+    config["site_dir"] = str(root / "site")
+    (root / "site_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    assert main(["build", "--strict", "--config", str(root / "site_config.yml")]) == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's Chromium; its absence fails the run when DVK_REQUIRE_BROWSER is set (CI)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium (make test does, as root)"
+        if os.environ.get("DVK_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM

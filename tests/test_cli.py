@@ -1,0 +1,104 @@
+"""`dvk check` and `dvk build` as an editor meets them: messages on stderr and exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Site
+from generator.cli import main
+
+
+def test_check_passes_on_good_content(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clean catalogue exits 0 and says how many entries it checked."""
+    site.entry("mo-hinh-mot")
+    assert site.run("check") == 0
+    assert "Đã kiểm tra 1 mô hình: không có lỗi" in capsys.readouterr().out
+
+
+def test_three_broken_entries_give_three_located_errors_and_keep_site(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unknown province, duplicate id and bad YAML: three errors, exit 1, old site/ intact."""
+    site.entry("ky-tuc-xa", title="Ký túc xá")
+    assert site.run("build") == 0
+    before = site.tree_digest()
+    capsys.readouterr()
+
+    site.entry("sai-tinh", province="Hà Nọi x", folder="ha-noi")
+    site.entry("ky-tuc-xa", folder="ha-noi", province="ha-noi")
+    site.raw("mo-hinh/nghe-an/hong.md", "---\nid: hong\ntitle: [Hỏng\n---\n")
+
+    assert site.run("check") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(
+        "content/mo-hinh/ha-noi/sai-tinh.md:4: province: tỉnh/thành không xác định \"Hà Nọi x\""
+    )
+    assert err[1].startswith("content/mo-hinh/nghe-an/hong.md:4: -: YAML không đọc được")
+    assert err[2].startswith(
+        "content/mo-hinh/nghe-an/ky-tuc-xa.md:2: id: mã \"ky-tuc-xa\" trùng với "
+        "content/mo-hinh/ha-noi/ky-tuc-xa.md:2;"
+    )
+    assert all("(EN: " in line and line.endswith("[lỗi]") for line in err[:3])
+    assert err[3] == "3 lỗi, 0 cảnh báo (3 errors, 0 warnings)"
+    assert len(err) == 4
+
+    assert site.run("build") == 1
+    assert site.tree_digest() == before
+    assert not list(site.root.glob(".site.*")), "no staging folder is left behind"
+
+
+def test_build_writes_nothing_when_there_is_no_previous_site(site: Site) -> None:
+    """A first build that fails leaves no site/ at all, not a partial one."""
+    site.entry("hong", province="Atlantis")
+    assert site.run("build") == 1
+    assert not site.out.exists()
+
+
+def test_warnings_fail_only_in_strict_mode(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misplaced file is a warning: exit 0, but exit 1 under --strict."""
+    site.entry("lac-cho", folder="ha-noi")  # province nghe-an, filed under ha-noi
+    assert site.run("check") == 0
+    assert "[cảnh báo]" in capsys.readouterr().err
+    assert site.run("check", "--strict") == 1
+    assert site.run("build", "--strict") == 1
+    assert not site.out.exists()
+
+
+def test_a_missing_config_is_a_usage_error(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No config file: exit 2 with a message naming it."""
+    assert main(["check", "--config", f"{tmp_path}/nope.yml"]) == 2
+    assert "nope.yml: không tìm thấy tệp cấu hình (config file not found)" in capsys.readouterr().err
+
+
+def test_an_invalid_plugin_option_is_a_config_error(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """page_size: 0 is refused at load time with exit 2, naming the option."""
+    site.write_config(page_size=0)
+    assert site.run("check") == 2
+    err = capsys.readouterr().err
+    assert "cấu hình không hợp lệ (invalid config)" in err
+    assert "page_size" in err
+
+
+def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's usage errors map to exit 2, and main() returns instead of exiting."""
+    assert main(["frobnicate"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_province_may_add_its_own_field(site: Site) -> None:
+    """A field scoped to a province is usable there and refused elsewhere."""
+    fields = [
+        {"slug": "kinh-te", "label": "Kinh tế"},
+        {"slug": "xay-dung-nong-thon-moi", "label": "Xây dựng nông thôn mới",
+         "provinces": ["nghe-an"]},
+    ]
+    site.write_config(fields=fields)
+    site.entry("nong-thon", field="xay-dung-nong-thon-moi")
+    assert site.run("build") == 0
+    assert "Xây dựng nông thôn mới" in site.html("linh-vuc/xay-dung-nong-thon-moi/")
+    site.entry("o-ha-noi", field="xay-dung-nong-thon-moi", province="ha-noi")
+    assert site.run("check") == 1

@@ -36,8 +36,20 @@ def check_catalogue(entries: Sequence[Entry], settings: Settings) -> list[Proble
         else:
             owners[entry.id] = entry
 
+    redirected: dict[str, Entry] = {}
     for entry in entries:
         for old_id in entry.redirect_from:
+            claimed = redirected.setdefault(old_id, entry)
+            if claimed is not entry:
+                problems.append(
+                    Problem(
+                        *where(entry, "redirect_from"), "redirect_from",
+                        f"mã cũ \"{old_id}\" đã chuyển hướng tới {shown(claimed)}; "
+                        "một mã cũ chỉ trỏ tới một trang",
+                        f"old id \"{old_id}\" already redirects to {shown(claimed)}; "
+                        "an old id leads to one page only",
+                    )
+                )
             owner = owners.get(old_id)
             if owner is not None and owner is not entry:
                 problems.append(

@@ -37,7 +37,7 @@ class SafeLoader(_BaseLoader):
     reaches the schema, which reports it at its line with the form to use.
     """
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 -- PyYAML's own class-level registry
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }

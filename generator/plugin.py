@@ -8,6 +8,7 @@ template the context of its own page. It holds no content logic of its own.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.config import ShowcaseConfig, settings_from
 from generator.errors import ContentErrors
 from generator.fonts import font_files
+from generator.model import Entry
 from generator.pages import (
     SitePages,
     VirtualPage,
@@ -35,6 +37,7 @@ from generator.pages import (
     year_url,
 )
 from generator.settings import Settings
+from generator.text import heading_slug
 
 CACHE_DIR = Path(".cache") / "dvk"
 """The build cache, relative to the config file's folder, unless DVK_CACHE_DIR names one."""
@@ -75,6 +78,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if not self.config.enabled:
             return config
         self.settings = settings_from(self.config, config)
+        if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {}).setdefault("slugify", heading_slug)
         return config
 
     # Runs before other plugins' on_files so that they see the generated pages.
@@ -102,6 +107,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                   "generated page; rename or remove it")
             out.append(File.generated(config, page.src_uri, content=_page_source(page)))
         for entry in self.catalogue.entries:
+            for old_id in entry.redirect_from:
+                out.append(File.generated(config, f"mo-hinh/{old_id}/index.html",
+                                          content=redirect_page(entry)))
             for image in entry.images:
                 out.append(File.generated(config, f"mo-hinh/{entry.id}/{image.path.name}",
                                           abs_src_path=str(image.path)))
@@ -132,9 +140,25 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return context
 
 
+def redirect_page(entry: Entry) -> str:
+    """A page at an old id that sends readers (and search engines) to the entry's URL."""
+    target = f"../{entry.id}/"
+    title = html.escape(entry.title)
+    return (
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="canonical" href="{target}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<p>Trang đã chuyển tới <a href="{target}">{title}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
 def _page_source(page: VirtualPage) -> str:
-    meta = {"title": page.title, "template": page.template}
+    # MkDocs and Material treat page titles and descriptions as HTML and print
+    # them unescaped (header, <meta name="description">), so escape them here.
+    meta = {"title": html.escape(page.title), "template": page.template}
     if page.description:
-        meta["description"] = page.description
+        meta["description"] = html.escape(page.description)
     header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
     return f"---\n{header}---\n{page.markdown}"

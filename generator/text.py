@@ -60,3 +60,8 @@ def sort_key(text: str) -> bytes:
 def sorted_vi(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
     """Sort ``items`` in Vietnamese order of ``key(item)``."""
     return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+def heading_slug(value: str, separator: str) -> str:
+    """Anchor ids for Markdown headings: "Đóng góp" -> "dong-gop" (Python-Markdown drops đ)."""
+    return fold(value).replace(" ", separator)

@@ -69,7 +69,8 @@ def test_a_missing_config_is_a_usage_error(
 ) -> None:
     """No config file: exit 2 with a message naming it."""
     assert main(["check", "--config", f"{tmp_path}/nope.yml"]) == 2
-    assert "nope.yml: không tìm thấy tệp cấu hình (config file not found)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nope.yml: không tìm thấy tệp cấu hình (config file not found)" in err
 
 
 def test_an_invalid_plugin_option_is_a_config_error(

@@ -1,0 +1,110 @@
+"""A citizen's path in a real Chromium: home → a province → an entry, all from 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = REPO / "tests" / ".artifacts"
+
+# Chromium's own background traffic (updates, safe browsing) is not the page's;
+# switch it off so that every request seen is one the page made.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- stdlib's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(bundled_site: Path) -> Iterator[str]:
+    """The bundled site served from 127.0.0.1 on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(bundled_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(chromium_path),
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser: Browser, width: int) -> tuple[Page, list[str]]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    return page, requests
+
+
+@pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
+def test_home_to_province_to_entry(browser: Browser, server: str, width: int) -> None:
+    """A reader clicks from the home page to Nghệ An, then to an entry; nothing leaves 127.0.0.1."""
+    page, requests = _open(browser, width)
+    page.goto(server)
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("h1").first.inner_text().startswith("Mô hình \"Dân vận khéo\"")
+
+    page.locator("#tinh-thanh ~ ul a", has_text="Nghệ An").first.click()
+    page.wait_for_url("**/tinh-thanh/nghe-an/")
+    assert page.locator("h1").inner_text() == "Tỉnh Nghệ An"
+    assert "5 mô hình" in page.locator(".dvk-total").inner_text()
+
+    page.get_by_role("link", name="Ký túc xá vùng biên").click()
+    page.wait_for_url("**/mo-hinh/ky-tuc-xa-vung-bien-nghe-an/")
+    assert page.locator("h1").inner_text() == "Ký túc xá vùng biên"
+    assert page.get_by_role("navigation", name="Vị trí trang").get_by_role(
+        "link", name="Nghệ An").is_visible()
+    sources = page.locator("#nguon + ol").inner_text()
+    assert "NPV" in sources and "24/07/2024" in sources
+    page.wait_for_load_state("networkidle")
+
+    # The page is set in the self-hosted Be Vietnam Pro, not a fallback face.
+    assert page.evaluate("document.fonts.check('16px \"Be Vietnam Pro\"', 'Ký túc xá')")
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert family.startswith('"Be Vietnam Pro"')
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"entry-{width}.png"), full_page=True)
+    hosts = {urlsplit(url).hostname for url in requests}
+    assert hosts == {"127.0.0.1"}, requests
+    assert any(url.endswith(".woff2") for url in requests)
+    page.context.close()
+
+
+def test_empty_province_page_reads_well_on_a_phone(browser: Browser, server: str) -> None:
+    """A province with nothing published says so plainly, on a 360 px screen."""
+    page, requests = _open(browser, 360)
+    page.goto(server + "tinh-thanh/cao-bang/")
+    status = page.get_by_role("status")
+    assert "Chưa có mô hình nào được đăng ở đây." in status.inner_text()
+    page.wait_for_load_state("networkidle")
+    # Nothing overflows sideways on a phone: the page is no wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "province-empty-360.png"), full_page=True)
+    assert {urlsplit(url).hostname for url in requests} == {"127.0.0.1"}
+    page.context.close()

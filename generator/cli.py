@@ -56,7 +56,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from generator.build import load
 
     load(Path(args.config), strict=args.strict)  # report content errors our way first
-    serve(config_file=args.config, dev_addr=args.dev_addr, livereload=True, strict=args.strict)
+    serve(
+        config_file=args.config, dev_addr=args.dev_addr, livereload=True, watch_theme=True,
+        strict=args.strict,
+    )
     return EXIT_OK
 
 

@@ -95,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.command == "serve":  # MkDocs reports where it listens and each rebuild at INFO
+        logging.getLogger("mkdocs").setLevel(logging.INFO)
     try:
         return COMMANDS[args.command](args)
     except ContentErrors as exc:

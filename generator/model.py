@@ -222,13 +222,19 @@ class Entry:
 
     @property
     def date(self) -> dt.date:
-        """The date used to order entries newest first."""
+        """The date that orders entries newest first: the model's own latest date.
+
+        That is its start or its newest source; ``updated`` (an edit to the
+        page) only counts when the model has no date of its own.
+        """
         candidates = [s.date for s in self.sources if s.date is not None]
-        if self.updated:
-            candidates.append(self.updated)
         if isinstance(self.started, dt.date):
             candidates.append(self.started)
-        return max(candidates, default=dt.date(self.year or FIRST_YEAR, 1, 1))
+        elif isinstance(self.started, int):
+            candidates.append(dt.date(self.started, 1, 1))
+        if not candidates and self.updated:
+            candidates.append(self.updated)
+        return max(candidates, default=dt.date(FIRST_YEAR, 1, 1))
 
     @property
     def province_label(self) -> str:

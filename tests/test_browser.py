@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -242,3 +242,13 @@ def test_heading_anchors_fold_vietnamese(site: Site) -> None:
     site.entry("co-muc", body="## Đóng góp của đoàn viên\n\nx\n")
     assert site.run("build") == 0
     assert 'id="dong-gop-cua-doan-vien"' in site.html("mo-hinh/co-muc/")
+
+
+def test_newest_is_ordered_by_the_models_dates_not_by_edits(site: Site) -> None:
+    """A page edited today does not jump ahead of a model with a more recent source."""
+    site.entry("cu", title="Cũ", updated=dt.date(2026, 1, 1),
+               sources=[{"title": "Nguồn", "date": dt.date(2019, 6, 13)}])
+    site.entry("moi", title="Mới", sources=[{"title": "Nguồn", "date": dt.date(2024, 7, 24)}])
+    assert site.run("build") == 0
+    newest = re.findall(r'class="dvk-card__title"><a href="mo-hinh/([^/]+)/"', site.html(""))
+    assert newest == ["moi", "cu"]

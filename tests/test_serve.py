@@ -1,0 +1,61 @@
+"""`dvk serve`: builds, serves on 127.0.0.1 and rebuilds when an entry changes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+
+from conftest import Site
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
+    """An editor runs dvk serve, opens an entry, edits its title and sees the new one."""
+    path = site.entry("xem-thu", title="Tên ban đầu")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = site.root / "serve.log"  # a file, not a pipe, which could fill and block the server
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--config", str(site.config),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        started = _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60)
+        assert started, log.read_text(encoding="utf-8")
+        assert '<html lang="vi"' in _get(base)
+        path.write_text(path.read_text(encoding="utf-8").replace("Tên ban đầu", "Tên đã sửa"),
+                        encoding="utf-8")
+        assert _wait_for(lambda: "Tên đã sửa" in _get(base + "mo-hinh/xem-thu/"), 30)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    output = log.read_text(encoding="utf-8")
+    assert f"Serving on {base}" in output, output

@@ -14,12 +14,15 @@ from typing import TypeVar
 from generator.catalogue import Catalogue, Group
 from generator.model import Entry, FieldOfWork, Kind
 from generator.provinces import Province
+from generator.search import FILTER_FIELD, FILTER_KIND, FILTER_PROVINCE, FILTER_YEAR
 
 T = TypeVar("T")
 
 ENTRY_TEMPLATE = "dvk/entry.html"
 LISTING_TEMPLATE = "dvk/listing.html"
 HUB_TEMPLATE = "dvk/hub.html"
+SEARCH_TEMPLATE = "dvk/search.html"
+SEARCH_URL = "tim-kiem/"
 HOME_NEWEST = 12
 
 
@@ -66,6 +69,8 @@ class ListingPage:
     province: Province | None = None
     groups: tuple[Group, ...] = ()
     field_counts: tuple[tuple[FieldOfWork, int], ...] = ()
+    search_url: str = ""
+    """The search page with this index's filter set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +104,23 @@ class HomePage:
     kinds: tuple[HubItem, ...]
 
 
-PageContext = EntryPage | ListingPage | HubPage | HomePage
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A filter of the search page: its URL key, label and (value, label) options."""
+
+    key: str
+    label: str
+    options: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """Context of the search page: the facets, in display order."""
+
+    facets: tuple[Facet, ...]
+
+
+PageContext = EntryPage | ListingPage | HubPage | HomePage | SearchPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +170,17 @@ def kind_url(kind: Kind) -> str:
     return f"loai/{kind.slug}/"
 
 
+def search_page(catalogue: Catalogue) -> SearchPage:
+    """The facets of the search page; keys match the search index's filters."""
+    return SearchPage((
+        Facet(FILTER_PROVINCE, "Tỉnh, thành phố",
+              tuple((p.slug, p.name) for p in catalogue.provinces)),
+        Facet(FILTER_FIELD, "Lĩnh vực", tuple((f.slug, f.label) for f in catalogue.fields)),
+        Facet(FILTER_YEAR, "Năm", tuple((str(y), str(y)) for y in catalogue.years)),
+        Facet(FILTER_KIND, "Loại mô hình", tuple((k.slug, k.label) for k in Kind)),
+    ))
+
+
 def _page_src(base: str, number: int) -> str:
     return f"{base}index.md" if number == 1 else f"{base}trang/{number}.md"
 
@@ -173,6 +205,7 @@ def _listing(
     size: int,
     description: str,
     catalogue: Catalogue,
+    search: str,
     province: Province | None = None,
 ) -> None:
     chunks = paginate(entries, size)
@@ -184,7 +217,7 @@ def _listing(
         context = ListingPage(
             index, heading, tuple(chunk), len(entries),
             Pagination(number, len(chunks), urls), (number - 1) * size + 1,
-            province, groups, counts,
+            province, groups, counts, f"{SEARCH_URL}?{search}",
         )
         pages.add(VirtualPage(_page_src(base, number), title, LISTING_TEMPLATE, context,
                               description))
@@ -206,6 +239,7 @@ def build_pages(catalogue: Catalogue) -> SitePages:
         _listing(
             pages, province_url(province), index="province", heading=province.full_name,
             entries=entries, size=size, catalogue=catalogue, province=province,
+            search=f"tinh={province.slug}",
             description=f"Các mô hình \"Dân vận khéo\" của {province.full_name}.",
         )
         olds = ", ".join(o.name for o in province.formed_from) if province.merged else ""
@@ -217,6 +251,7 @@ def build_pages(catalogue: Catalogue) -> SitePages:
         _listing(
             pages, field_url(field_of_work), index="field", heading=field_of_work.label,
             entries=entries, size=size, catalogue=catalogue,
+            search=f"linh-vuc={field_of_work.slug}",
             description=f"Các mô hình \"Dân vận khéo\" lĩnh vực {field_of_work.label}.",
         )
         field_items.append(HubItem(field_of_work.label, field_url(field_of_work), len(entries)))
@@ -225,7 +260,7 @@ def build_pages(catalogue: Catalogue) -> SitePages:
     for year, entries in catalogue.by_year.items():
         _listing(
             pages, year_url(year), index="year", heading=f"Năm {year}",
-            entries=entries, size=size, catalogue=catalogue,
+            entries=entries, size=size, catalogue=catalogue, search=f"nam={year}",
             description=f"Các mô hình \"Dân vận khéo\" năm {year}.",
         )
         year_items.append(HubItem(str(year), year_url(year), len(entries)))
@@ -235,7 +270,7 @@ def build_pages(catalogue: Catalogue) -> SitePages:
         entries = catalogue.by_kind.get(kind, ())
         _listing(
             pages, kind_url(kind), index="kind", heading=f"Mô hình {kind.label.lower()}",
-            entries=entries, size=size, catalogue=catalogue,
+            entries=entries, size=size, catalogue=catalogue, search=f"loai={kind.slug}",
             description=f"Các mô hình \"Dân vận khéo\" {kind.label.lower()}.",
         )
         kind_items.append(HubItem(kind.label, kind_url(kind), len(entries)))
@@ -248,6 +283,9 @@ def build_pages(catalogue: Catalogue) -> SitePages:
     )
     for src_uri, title, index, items in hubs:
         pages.add(VirtualPage(src_uri, title, HUB_TEMPLATE, HubPage(index, tuple(items))))
+
+    pages.add(VirtualPage(f"{SEARCH_URL}index.md", "Tìm kiếm", SEARCH_TEMPLATE,
+                          search_page(catalogue), "Tìm mô hình \"Dân vận khéo\""))
 
     pages.home = HomePage(
         total=len(catalogue.entries),

@@ -36,6 +36,7 @@ from generator.pages import (
     province_url,
     year_url,
 )
+from generator.search import write_search_index
 from generator.settings import Settings
 from generator.text import heading_slug
 
@@ -116,6 +117,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
             out.append(File.generated(config, f"assets/fonts/{name}", abs_src_path=str(path)))
         return out
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Index the catalogue for search, straight from the entries."""
+        if not self.config.enabled or self.catalogue is None:
+            return
+        site_dir = Path(config.site_dir)
+        write_search_index(self.catalogue, site_dir)
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters and the URL helpers to templates."""

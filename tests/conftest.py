@@ -135,3 +135,46 @@ def chromium_path() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return CHROMIUM
+
+
+SEARCH_FIXTURES: dict[str, dict[str, Any]] = {
+    # Synthetic entries for the search tests only: never published.
+    "thu-duong-hoa-ha-nam": {
+        "title": "Thử nghiệm đường hoa", "province": "Hà Nam", "field": "van-hoa-xa-hoi",
+        "summary": "Hội viên trồng hoa dọc đường làng.", "locality": "xã Thử Nghiệm",
+        "body": "## Bối cảnh\n\nMỗi hộ nhận chăm một đoạn đường.\n",
+    },
+    "thu-cho-dem-da-nang": {
+        "title": "Thử nghiệm chợ đêm Đà Nẵng", "province": "da-nang", "field": "kinh-te",
+        "summary": "Chợ đêm do tổ dân phố tự quản.",
+    },
+    "thu-vuon-hue": {
+        "title": "Thử nghiệm vườn nhà", "province": "Thua Thien Hue", "field": "kinh-te",
+        "summary": "Vườn rau sạch của hội phụ nữ.",
+    },
+    "thu-ca-nhan-dung": {
+        "title": "Thử nghiệm cá nhân Dũng", "province": "lai-chau", "field": "kinh-te",
+        "kind": "ca-nhan", "started": 2021, "summary": "Anh Dũng hướng dẫn bà con làm ăn.",
+    },
+    "thu-tap-the-dung": {
+        "title": "Thử nghiệm tổ Dung", "province": "lai-chau", "field": "kinh-te",
+        "summary": "Tổ hợp tác mang tên Dung.",
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled content plus synthetic fixtures, built once (search index included)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("search")
+    shutil.copytree(REPO / "content", root / "content")
+    sample = Site(root)
+    for entry_id, fields in SEARCH_FIXTURES.items():
+        province = {"Hà Nam": "ninh-binh", "Thua Thien Hue": "hue"}.get(
+            fields["province"], fields["province"])
+        sample.entry(entry_id, folder=province, **fields)
+    sample.write_config()
+    assert sample.run("build", "--strict") == 0
+    return sample.out

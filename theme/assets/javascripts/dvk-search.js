@@ -258,12 +258,14 @@ function setUpSearchPage(root) {
     showCounts(found.filters);
     const total = found.results.length;
     const words = state.query.trim();
+    if (total) await showMore(state.query);
+    else more.hidden = true;
+    if (mine !== generation) return;
+    none.hidden = total > 0;
+    // Announced last, once the results it counts are on the page.
     status.textContent = total
       ? `${total.toLocaleString("vi-VN")} mô hình${words ? ` cho “${words}”` : ""}`
       : `Không có kết quả${words ? ` cho “${words}”` : ""}`;
-    none.hidden = total > 0;
-    if (total) await showMore(state.query);
-    else more.hidden = true;
   }
 
   // Restore the query and filters from the URL, so a shared link reopens the same list.

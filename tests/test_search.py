@@ -1,0 +1,241 @@
+"""Search as Vietnamese readers type it, in a real Chromium over the built index."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote_plus, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from test_browser import CHROMIUM_ARGS, _QuietHandler
+
+from conftest import REPO, Site
+from generator.search import d_stroke_forms, entry_record
+
+ARTIFACTS = REPO / "tests" / ".artifacts"
+
+# query -> ids expected at the top of the results, in order ("*" = any order among them)
+QUERIES: list[tuple[str, str, list[str]]] = [
+    ("no diacritics", "ky tuc xa", ["ky-tuc-xa-vung-bien-nghe-an"]),
+    ("with diacritics", "Ký túc xá", ["ky-tuc-xa-vung-bien-nghe-an"]),
+    ("no diacritics, four words", "vien gach nghia tinh", ["vien-gach-nghia-tinh-nghe-an"]),
+    ("đ typed as d", "da nang", ["thu-cho-dem-da-nang"]),
+    ("đ typed as đ", "Đà Nẵng", ["thu-cho-dem-da-nang"]),
+    ("đ inside a phrase, typed as d", "duong hoa", ["thu-duong-hoa-ha-nam"]),
+    ("old province name", "Hà Nam", ["thu-duong-hoa-ha-nam"]),
+    ("old province name, no diacritics", "ha nam", ["thu-duong-hoa-ha-nam"]),
+    ("old province, merged and renamed", "thua thien hue", ["thu-vuon-hue"]),
+    ("multi-word phrase", "doan ket quan dan", ["doan-ket-quan-dan-am-tinh-xu-dao-nghe-an"]),
+    ("multi-word phrase with marks", "tình nguyện vì sức khỏe",
+     ["cau-lac-bo-tinh-nguyen-vi-suc-khoe-va-moi-truong-ha-noi"]),
+    ("summary words", "tranh co dong", ["bien-diem-tuong-co-chan-rac-thanh-tranh-co-dong-ha-noi"]),
+    ("unit", "Bộ Chỉ huy Quân sự", ["*", "doan-ket-quan-dan-am-tinh-xu-dao-nghe-an",
+                                     "giup-dan-no-du-tu-chu-ban-lang-nghe-an",
+                                     "toi-yeu-to-quoc-toi-nghe-an"]),
+    ("locality", "Tân Kỳ", ["vien-gach-nghia-tinh-nghe-an"]),
+    ("body text", "tam quang", ["ky-tuc-xa-vung-bien-nghe-an"]),
+    ("exact accents rank first", "Dũng", ["thu-ca-nhan-dung", "thu-tap-the-dung"]),
+    ("plain query ranks the plain word first", "dung", ["thu-tap-the-dung", "thu-ca-nhan-dung"]),
+    ("two places of one ward", "ngoc lam", [
+        "*", "cau-lac-bo-tinh-nguyen-vi-suc-khoe-va-moi-truong-ha-noi",
+        "bien-diem-tuong-co-chan-rac-thanh-tranh-co-dong-ha-noi"]),
+]
+
+
+@pytest.fixture(scope="module")
+def server(search_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(search_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(chromium_path),
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page that records every request it makes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    tab = context.new_page()
+    tab.requests = []  # type: ignore[attr-defined]
+    tab.on("request", lambda request: tab.requests.append(request.url))  # type: ignore[attr-defined]
+    yield tab
+    hosts = {urlsplit(url).hostname for url in tab.requests}  # type: ignore[attr-defined]
+    assert hosts <= {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    context.close()
+
+
+def settled(page: Page) -> str:
+    """Wait for the search page to finish, and return its status line."""
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#dvk-search-status').textContent;"
+        " return s && !s.startsWith('Đang'); }"
+    )
+    return page.locator("#dvk-search-status").inner_text()
+
+
+def result_ids(page: Page) -> list[str]:
+    hrefs = page.locator(".dvk-result__title a").evaluate_all("els => els.map(a => a.href)")
+    return [urlsplit(h).path.strip("/").split("/")[-1] for h in hrefs]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("case", "query", "expected"), QUERIES, ids=[q[0] for q in QUERIES])
+def test_query_table(page: Page, server: str, case: str, query: str, expected: list[str]) -> None:
+    """Each query finds the expected entries at the top of its results."""
+    page.goto(f"{server}tim-kiem/?q={quote_plus(query)}")
+    settled(page)
+    found = result_ids(page)
+    if expected[0] == "*":
+        assert set(found[: len(expected) - 1]) == set(expected[1:]), found
+    else:
+        assert found[: len(expected)] == expected, found
+
+
+@pytest.mark.browser
+def test_results_show_title_place_field_and_highlighted_summary(page: Page, server: str) -> None:
+    """A result shows its title, province, field, and the summary with the match marked."""
+    page.goto(f"{server}tim-kiem/?q=cho+dem")
+    assert settled(page) == "1 mô hình cho “cho dem”"
+    result = page.locator(".dvk-result").first
+    assert result.locator(".dvk-result__meta").inner_text() == "Đà Nẵng · Kinh tế · Tập thể · 2024"
+    marks = result.locator(".dvk-result__summary mark").all_inner_texts()
+    assert marks == ["Chợ", "đêm"]
+
+
+@pytest.mark.browser
+def test_filter_only_browse(page: Page, server: str) -> None:
+    """With no words, the filters alone list their entries, with counts on every facet."""
+    page.goto(f"{server}tim-kiem/?loai=ca-nhan")
+    assert settled(page) == "1 mô hình"
+    assert result_ids(page) == ["thu-ca-nhan-dung"]
+    page.goto(f"{server}tim-kiem/?tinh=nghe-an")
+    assert settled(page) == "5 mô hình"
+    count = page.locator("[data-facet=linh-vuc] label", has_text="Quốc phòng - an ninh")
+    assert count.locator("[data-count]").inner_text() == "(3)"
+    provinces = page.locator("[data-facet=tinh] input")
+    assert provinces.count() == 34
+
+
+@pytest.mark.browser
+def test_no_results_says_what_to_try(page: Page, server: str) -> None:
+    """A query with no match says so and suggests what to do, instead of an empty box."""
+    page.goto(f"{server}tim-kiem/?q=xyzzyqw")
+    assert settled(page) == "Không có kết quả cho “xyzzyqw”"
+    help_box = page.locator("[data-dvk-none]")
+    assert help_box.is_visible()
+    assert "Bỏ bớt bộ lọc đang chọn." in help_box.inner_text()
+    assert not page.locator("[data-dvk-more]").is_visible()
+
+
+@pytest.mark.browser
+def test_url_round_trip(page: Page, server: str) -> None:
+    """A shared search URL reopens the same query, filters and results; changes update it."""
+    page.goto(f"{server}tim-kiem/?q=Bo+Chi+huy&tinh=nghe-an&linh-vuc=quoc-phong-an-ninh")
+    # Three units are a "Bộ Chỉ huy" in Nghệ An's defence field: two military, one border.
+    assert settled(page) == "3 mô hình cho “Bo Chi huy”"
+    assert page.locator("#dvk-search-q").input_value() == "Bo Chi huy"
+    assert page.locator("input[name=tinh][value=nghe-an]").is_checked()
+    assert page.locator("input[name=linh-vuc][value=quoc-phong-an-ninh]").is_checked()
+    assert sorted(result_ids(page)) == ["doan-ket-quan-dan-am-tinh-xu-dao-nghe-an",
+                                        "ky-tuc-xa-vung-bien-nghe-an",
+                                        "toi-yeu-to-quoc-toi-nghe-an"]
+    page.locator("input[name=linh-vuc][value=kinh-te]").check()
+    page.wait_for_function("new URL(location.href).searchParams.getAll('linh-vuc').length == 2")
+    assert settled(page) == "4 mô hình cho “Bo Chi huy”"
+    params = {k: sorted(v) for k, v in parse_qs(urlsplit(page.url).query).items()}
+    assert params == {"q": ["Bo Chi huy"], "tinh": ["nghe-an"],
+                      "linh-vuc": ["kinh-te", "quoc-phong-an-ninh"]}
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-filters.png"))
+    page.reload()
+    assert settled(page) == "4 mô hình cho “Bo Chi huy”"
+
+
+@pytest.mark.browser
+def test_index_pages_link_into_search_with_their_filter(page: Page, server: str) -> None:
+    """A province page's search link opens the search with that province ticked."""
+    page.goto(f"{server}tinh-thanh/nghe-an/")
+    page.get_by_role("link", name="Tìm trong Tỉnh Nghệ An").click()
+    assert settled(page) == "5 mô hình"
+    assert page.locator("input[name=tinh][value=nghe-an]").is_checked()
+
+
+@pytest.mark.browser
+def test_header_search_by_keyboard_alone(page: Page, server: str) -> None:
+    """Type in the header box, arrow down to a suggestion, Enter opens it; Escape closes."""
+    page.goto(f"{server}gioi-thieu/")
+    box = page.get_by_role("combobox", name="Tìm mô hình")
+    box.focus()
+    page.keyboard.type("vien gach")
+    listbox = page.get_by_role("listbox", name="Gợi ý")
+    listbox.wait_for()
+    first = listbox.get_by_role("option").first
+    assert "Viên gạch nghĩa tình" in first.inner_text()
+    assert first.locator("mark").all_inner_texts()[:2] == ["Viên", "gạch"]
+    page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("ArrowDown")
+    listbox.wait_for()
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "dvk-suggest-0"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mo-hinh/vien-gach-nghia-tinh-nghe-an/")
+
+
+@pytest.mark.browser
+def test_header_enter_opens_the_full_search(page: Page, server: str) -> None:
+    """Enter without choosing a suggestion opens /tim-kiem/ with the query."""
+    page.goto(server)
+    box = page.get_by_role("combobox", name="Tìm mô hình")
+    box.fill("ngoc lam")
+    box.press("Enter")
+    page.wait_for_url("**/tim-kiem/?q=ngoc+lam")
+    assert settled(page).startswith("7 mô hình cho “ngoc lam”") or result_ids(page)
+
+
+@pytest.mark.browser
+def test_search_page_on_a_phone(page: Page, server: str) -> None:
+    """On a 360 px screen the filters fold away and nothing overflows sideways."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{server}tim-kiem/?q=ky+tuc+xa")
+    settled(page)
+    assert page.locator("[data-dvk-filters]").get_attribute("open") is None
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=True)
+
+
+def test_d_stroke_words_get_their_ascii_forms() -> None:
+    """Only words with đ need an ASCII twin: Pagefind folds the other marks itself."""
+    assert d_stroke_forms("Đà Nẵng đường làng Đoàn kết") == "da duong doan"
+    assert d_stroke_forms("Ký túc xá") == ""
+
+
+def test_search_records_carry_filters_and_meta(site: Site) -> None:
+    """Each record has the four filters the search page offers, and escaped metadata."""
+    from generator.build import load
+
+    site.entry("mot", title="Đường <b>hoa</b>", province="Hà Nam", folder="ninh-binh")
+    record = entry_record(load(site.config).catalogue.entries[0])
+    assert record.url == "/mo-hinh/mot/"
+    for fragment in ['data-pagefind-filter="tinh">ninh-binh<',
+                     'data-pagefind-filter="linh-vuc">kinh-te<',
+                     'data-pagefind-filter="nam">2024<',
+                     'data-pagefind-filter="loai">tap-the<',
+                     'data-pagefind-meta="province">Ninh Bình · Hà Nam (cũ)<',
+                     "Đường &lt;b&gt;hoa&lt;/b&gt; duong", "Hà Nam (cũ)"]:
+        assert fragment in record.document

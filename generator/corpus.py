@@ -32,10 +32,14 @@ RHYMES = ("a", "ai", "am", "an", "ang", "anh", "ao", "au", "ay", "ăm", "ăn", "
           "in", "inh", "iêm", "iên", "iêng", "iêu", "o", "oa", "oai", "oan", "oang", "oanh", "oe",
           "oi", "om", "on", "ong", "ô", "ôi", "ôm", "ôn", "ông", "ơ", "ơi", "ơm", "ơn", "u", "ua",
           "uân", "ui", "um", "un", "ung", "uy", "uyên", "ư", "ưa", "ưng", "ươi", "ươn", "ương")
-STOPPED = tuple(v + stop for v in ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "oa",
-                                   "iê", "uô", "ươ", "uyê") for stop in ("c", "t", "p")
-                if not (v in {"e", "ê", "i", "uyê"} and stop == "c")) + (
-    "ach", "êch", "ich", "oach", "uych")
+_STOP_NUCLEI = (
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "oa", "iê", "uô", "ươ", "uyê",
+)
+STOPPED = (
+    *(v + stop for v in _STOP_NUCLEI for stop in ("c", "t", "p")
+      if not (v in {"e", "ê", "i", "uyê"} and stop == "c")),
+    "ach", "êch", "ich", "oach", "uych",
+)
 """Rhymes closed by a stop (-c, -t, -p, -ch): they take only the sắc or nặng tone."""
 TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
 """No mark, huyền, hỏi, ngã, sắc, nặng."""

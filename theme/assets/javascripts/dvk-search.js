@@ -291,8 +291,13 @@ function setUpSearchPage(root) {
     await showMore(formState().query);
     list.children[first]?.querySelector("a")?.focus(); // keep the keyboard where reading continues
   });
-  // Pagefind loads filter chunks lazily; the facet counts need all of them first.
-  pagefind().then((pf) => pf.filters()).then(run);
+  // First results first: they need only the index chunks of the query's words.
+  // The facet counts need every filter chunk, so those load afterwards.
+  run().then(async () => {
+    await (await pagefind()).filters();
+    const counted = await search(input.value, formState().filters);
+    showCounts(counted.filters);
+  });
 }
 
 for (const box of document.querySelectorAll("[data-dvk-searchbox]")) setUpSearchBox(box);

@@ -36,7 +36,7 @@ from generator.pages import (
     province_url,
     year_url,
 )
-from generator.search import write_search_index
+from generator.search import SearchIndexError, write_search_index
 from generator.settings import Settings
 from generator.text import heading_slug
 
@@ -122,8 +122,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """Index the catalogue for search, straight from the entries."""
         if not self.config.enabled or self.catalogue is None:
             return
-        site_dir = Path(config.site_dir)
-        write_search_index(self.catalogue, site_dir)
+        try:
+            write_search_index(self.catalogue, Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters and the URL helpers to templates."""

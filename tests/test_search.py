@@ -239,3 +239,15 @@ def test_search_records_carry_filters_and_meta(site: Site) -> None:
                      'data-pagefind-meta="province">Ninh Bình · Hà Nam (cũ)<',
                      "Đường &lt;b&gt;hoa&lt;/b&gt; duong", "Hà Nam (cũ)"]:
         assert fragment in record.document
+
+
+def test_common_body_words_are_left_to_the_other_fields() -> None:
+    """Body words in more than 1% of a large catalogue are not indexed from bodies."""
+    from generator.search import COMMON_FLOOR, distinctive
+
+    words = {f"e{i}": ["chung"] + ([f"rieng{i}"] if i % 2 else []) for i in range(COMMON_FLOOR + 1)}
+    kept = distinctive(words)
+    assert kept["e1"] == ["rieng1"]
+    assert kept["e0"] == []
+    small = {"a": ["chung", "mot"], "b": ["chung"]}
+    assert distinctive(small) == small  # a small catalogue keeps every word

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint chromium clean
+.PHONY: serve build check test lint bench chromium clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
@@ -17,6 +17,9 @@ check: $(VENV)/.installed ## validate the content
 
 test: $(VENV)/.installed-test chromium ## run every test, browser tests included
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
+	$(BIN)/dvk bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -33,6 +36,10 @@ $(VENV)/.installed: $(VENV)/.created pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.created pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: $(VENV)/.created pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here).

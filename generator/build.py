@@ -106,6 +106,7 @@ def build(config_file: Path, *, strict: bool = False, clean: bool = False) -> Lo
     final = Path(config.site_dir)
     if clean:
         shutil.rmtree(cache_dir(Path(config.config_file_path).parent), ignore_errors=True)
+    _sweep_abandoned(final)
     staging = final.with_name(f".{final.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     config.site_dir = str(staging)
@@ -124,6 +125,20 @@ def build(config_file: Path, *, strict: bool = False, clean: bool = False) -> Lo
         shutil.rmtree(staging, ignore_errors=True)
         config.site_dir = str(final)
     return loaded
+
+
+def _sweep_abandoned(final: Path) -> None:
+    """Remove staging folders left by builds that were killed (their process is gone)."""
+    for leftover in final.parent.glob(f".{final.name}.*-*"):
+        kind, _, pid = leftover.name.rpartition("-")
+        if not (kind.endswith((".building", ".old")) and pid.isdigit()):
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(leftover, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, and someone else's
 
 
 def _swap(staging: Path, final: Path) -> None:

@@ -63,7 +63,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from generator.bench import run_bench, table
+
+    sizes = [int(x) for x in args.sizes.split(",")]
+    results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
+                        say=lambda line: print(line, file=sys.stderr, flush=True))
+    print(table(results))
+    print(f"\n(medians of {args.runs} run(s); written to {args.out})")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "bench": _cmd_bench,
     "build": _cmd_build,
     "check": _cmd_check,
     "serve": _cmd_serve,
@@ -84,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="validate the content without rendering")
     serve = sub.add_parser("serve", parents=[common], help="build and serve with live reload")
     serve.add_argument("--dev-addr", "-a", default="127.0.0.1:8000", help="IP:PORT to serve on")
+    bench = sub.add_parser("bench", help="measure builds against a Hugo + Pagefind peer")
+    bench.add_argument("--sizes", default="1000,10000,50000", help="corpus sizes, comma-separated")
+    bench.add_argument("--runs", type=int, default=3, help="runs per size (medians are quoted)")
+    bench.add_argument("--queries", type=int, default=15, help="search queries to measure")
+    bench.add_argument("--work", default=".cache/bench", help="where corpora are generated")
+    bench.add_argument("--out", default="bench.json", help="JSON report")
     return parser
 
 

@@ -103,3 +103,13 @@ def test_a_province_may_add_its_own_field(site: Site) -> None:
     assert "Xây dựng nông thôn mới" in site.html("linh-vuc/xay-dung-nong-thon-moi/")
     site.entry("o-ha-noi", field="xay-dung-nong-thon-moi", province="ha-noi")
     assert site.run("check") == 1
+
+
+def test_a_killed_builds_staging_folder_is_swept(site: Site) -> None:
+    """A staging folder whose build process is gone is removed by the next build."""
+    site.entry("mot")
+    abandoned = site.root / ".site.building-999999999"
+    (abandoned / "mo-hinh").mkdir(parents=True)
+    assert site.run("build") == 0
+    assert not abandoned.exists()
+    assert (site.out / "mo-hinh/mot/index.html").is_file()

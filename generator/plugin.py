@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -167,8 +167,11 @@ def redirect_page(entry: Entry) -> str:
 def _page_source(page: VirtualPage) -> str:
     # MkDocs and Material treat page titles and descriptions as HTML and print
     # them unescaped (header, <meta name="description">), so escape them here.
-    meta = {"title": html.escape(page.title), "template": page.template}
+    # JSON strings are valid YAML scalars, and far cheaper to write than
+    # yaml.safe_dump (5 s of a 10,000-entry build).
+    lines = [f"title: {json.dumps(html.escape(page.title), ensure_ascii=False)}",
+             f"template: {json.dumps(page.template)}"]
     if page.description:
-        meta["description"] = html.escape(page.description)
-    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
-    return f"---\n{header}---\n{page.markdown}"
+        lines.append(
+            f"description: {json.dumps(html.escape(page.description), ensure_ascii=False)}")
+    return "---\n" + "\n".join(lines) + "\n---\n" + page.markdown

@@ -252,3 +252,14 @@ def test_newest_is_ordered_by_the_models_dates_not_by_edits(site: Site) -> None:
     assert site.run("build") == 0
     newest = re.findall(r'class="dvk-card__title"><a href="mo-hinh/([^/]+)/"', site.html(""))
     assert newest == ["moi", "cu"]
+
+
+def test_titles_with_yaml_and_html_specials_render_intact(site: Site) -> None:
+    """Quotes, colons, #, @ and & in a title reach the page exactly as written."""
+    title = 'Mô hình "Ấm": #1 @xã & <b>'
+    site.entry("ky-tu", title=title, summary="Tóm tắt: có dấu hai chấm.")
+    assert site.run("build") == 0
+    html = site.html("mo-hinh/ky-tu/")
+    assert "<h1>Mô hình &#34;Ấm&#34;: #1 @xã &amp; &lt;b&gt;</h1>" in html
+    assert "<title>Mô hình &quot;Ấm&quot;: #1 @xã &amp; &lt;b&gt; - Dân vận khéo</title>" in html
+    assert '<meta name="description" content="Tóm tắt: có dấu hai chấm.">' in html

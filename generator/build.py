@@ -24,6 +24,7 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
 from generator.plugin import ShowcasePlugin, cache_dir
+from generator.progress import Progress
 
 PLUGIN_NAME = "dvk"
 
@@ -99,9 +100,14 @@ def load(config_file: Path, *, strict: bool = False) -> Loaded:
     return Loaded(config, plugin, catalogue)
 
 
-def build(config_file: Path, *, strict: bool = False, clean: bool = False) -> Loaded:
+def build(
+    config_file: Path, *, strict: bool = False, clean: bool = False,
+    progress: Progress | None = None,
+) -> Loaded:
     """Check, then build the whole site, replacing site/ only on success."""
     loaded = load(config_file, strict=strict)
+    if progress is not None:
+        loaded.plugin.progress = progress
     config = loaded.config
     final = Path(config.site_dir)
     if clean:

@@ -39,8 +39,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.progress import for_terminal
 
-    loaded = build(Path(args.config), strict=args.strict, clean=args.clean)
+    loaded = build(Path(args.config), strict=args.strict, clean=args.clean,
+                   progress=for_terminal())
     if loaded.catalogue.warnings:
         _report(loaded.catalogue.warnings, sys.stderr)
     print(

@@ -36,6 +36,7 @@ from generator.pages import (
     province_url,
     year_url,
 )
+from generator.progress import Progress, Silent
 from generator.search import SearchIndexError, write_search_index
 from generator.settings import Settings
 from generator.text import heading_slug
@@ -73,6 +74,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """Set by ``dvk build`` to a catalogue it already checked, to avoid loading twice."""
         self.settings: Settings | None = None
         self.site_pages = SitePages()
+        self.progress: Progress = Silent()
+        """Set by the CLI to show a progress bar on a terminal."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Derive the engine-independent settings."""
@@ -116,16 +119,26 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                           abs_src_path=str(image.path)))
         for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
             out.append(File.generated(config, f"assets/fonts/{name}", abs_src_path=str(path)))
+        self.progress.stage("Dựng trang", len(out.documentation_pages()))
         return out
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Count the page for the progress bar."""
+        self.progress.advance()
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index the catalogue for search, straight from the entries."""
         if not self.config.enabled or self.catalogue is None:
             return
+        self.progress.stage("Lập chỉ mục tìm kiếm", len(self.catalogue.entries))
         try:
             write_search_index(self.catalogue, Path(config.site_dir))
+            self.progress.advance(len(self.catalogue.entries))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
+        finally:
+            self.progress.close()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters and the URL helpers to templates."""

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from generator.corpus import Corpus, make_corpus
+from generator.errors import DvkError
 
 REPO_FILES = Path(__file__).resolve().parent.parent
 """The project checkout, for its theme and site_config.yml."""
@@ -38,9 +39,10 @@ REPO_FILES = Path(__file__).resolve().parent.parent
 _MEASURE = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
-print(json.dumps({"code": code, "seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+print(json.dumps({"code": done.returncode, "seconds": time.perf_counter() - start,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "stderr": done.stderr[-4000:]}))
 """
 
 HUGO_CONFIG = """\
@@ -68,8 +70,10 @@ HUGO_LAYOUTS = {
 }
 
 
-class BenchError(Exception):
-    """A measured command failed."""
+class BenchError(DvkError):
+    """A measured command failed (exit 1)."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +92,7 @@ def measured(command: Sequence[str], cwd: Path) -> Sample:
         raise BenchError(f"{' '.join(command)} failed:\n{out.stderr}")
     report = json.loads(out.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
-        raise BenchError(f"{' '.join(command)} exited {report['code']}:\n{out.stderr}")
+        raise BenchError(f"{' '.join(command)} exited {report['code']}:\n{report['stderr']}")
     return Sample(report["seconds"], report["peak_mb"])
 
 
@@ -223,6 +227,7 @@ def run_bench(
     """Measure every size, write ``out`` (JSON) and return the results."""
     results: list[SizeResult] = []
     started = time.perf_counter()
+    work = work.resolve()  # commands run inside each corpus folder
     for size in sizes:
         results.append(bench_size(size, work, runs, queries, say))
     report = {

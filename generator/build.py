@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import TemplateError, TemplateSyntaxError
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -123,6 +124,11 @@ def build(
                 mkdocs_build.build(config)
             except PluginError as exc:
                 raise BuildFailed(str(exc)) from exc
+            except TemplateError as exc:
+                where = f"{exc.filename}:{exc.lineno}: " if isinstance(
+                    exc, TemplateSyntaxError) else ""
+                raise BuildFailed(
+                    f"{where}lỗi mẫu giao diện (theme template error): {exc}") from exc
             except (Abort, MkDocsException) as exc:
                 details = "\n".join(collected.messages)
                 raise BuildFailed(f"{exc}\n{details}".strip()) from exc

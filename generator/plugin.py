@@ -11,9 +11,11 @@ import datetime as dt
 import html
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -64,6 +66,19 @@ def vi_date(value: dt.date | int | None) -> str:
 def vi_number(value: int) -> str:
     """Thousands separated by dots, as Vietnamese writes them: 24.250."""
     return f"{value:,}".replace(",", ".")
+
+
+class Memo:
+    """Renders a template fragment once per key: ``{% call memo(key) %}…{% endcall %}``."""
+
+    def __init__(self) -> None:
+        self._fragments: dict[str, Markup] = {}
+
+    def __call__(self, key: str, caller: Callable[[], str]) -> Markup:
+        """The fragment for ``key``, rendered by ``caller`` the first time only."""
+        if key not in self._fragments:
+            self._fragments[key] = Markup(caller())
+        return self._fragments[key]
 
 
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
@@ -142,6 +157,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters and the URL helpers to templates."""
+        env.globals["memo"] = Memo()  # a fresh one per build
         env.filters["vi_date"] = vi_date
         env.filters["vi_number"] = vi_number
         env.globals.update(

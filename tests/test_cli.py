@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from conftest import Site
+import pytest
+import yaml
+
+from conftest import REPO, Site, site_config
 from generator.cli import main
 
 
@@ -113,3 +116,23 @@ def test_a_killed_builds_staging_folder_is_swept(site: Site) -> None:
     assert site.run("build") == 0
     assert not abandoned.exists()
     assert (site.out / "mo-hinh/mot/index.html").is_file()
+
+
+def test_a_broken_theme_template_is_a_clear_error(
+    site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A template naming a missing template fails with a message, not a traceback."""
+    import shutil
+
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    (theme / "dvk" / "entry.html").write_text('{% extends "khong-co.html" %}', "utf-8")
+    config = site_config()
+    config["theme"]["custom_dir"] = str(theme)
+    site.config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site.entry("mot")
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "lỗi mẫu giao diện (theme template error): 'khong-co.html' not found" in err
+    assert "Traceback" not in err
+    assert not site.out.exists()

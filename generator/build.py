@@ -7,13 +7,16 @@ replaces site/ only once the whole build has succeeded.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
 from mkdocs.commands import build as mkdocs_build
@@ -101,11 +104,97 @@ def load(config_file: Path, *, strict: bool = False) -> Loaded:
     return Loaded(config, plugin, catalogue)
 
 
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A build that found nothing to do: the inputs are those of the last build."""
+
+    entries: int
+    site_dir: str
+    warnings: tuple[Problem, ...]
+
+
+def _files_state(root: Path, digest: Any) -> None:
+    # Path, size and mtime of every file: a stat per file, no reads, so that
+    # 50,000 entries cost a fraction of a second.
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                info = entry.stat()
+                digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+
+
+def fingerprint(config: MkDocsConfig, *, strict: bool) -> str:
+    """A digest of everything a build reads: config, content, theme, tools and generator."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(Path(config.config_file_path).read_bytes())
+    digest.update(f"strict={strict}".encode())
+    for package in ("mkdocs", "mkdocs-material", "pagefind", "dvk"):
+        digest.update(f"{package}={version(package)}".encode())
+    _files_state(Path(config.docs_dir), digest)
+    if config.theme.custom_dir:
+        _files_state(Path(config.theme.custom_dir), digest)
+    _files_state(Path(__file__).parent, digest)  # the generator itself, for editable installs
+    return digest.hexdigest()
+
+
+def _state_file(config: MkDocsConfig) -> Path:
+    site = hashlib.sha256(str(Path(config.site_dir).resolve()).encode()).hexdigest()[:16]
+    return cache_dir(Path(config.config_file_path).parent) / f"last-build-{site}.json"
+
+
+def _unchanged(config: MkDocsConfig, print_: str) -> Unchanged | None:
+    state_file = _state_file(config)
+    final = Path(config.site_dir)
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    # site/ must be the very folder the last build swapped in, untouched since.
+    if not final.is_dir() or state.get("site_mtime_ns") != final.stat().st_mtime_ns:
+        return None
+    if state.get("fingerprint") != print_ or state.get("site") != str(final):
+        return None
+    warnings = tuple(Problem(**{**w, "severity": Severity(w["severity"])})
+                     for w in state.get("warnings", []))
+    return Unchanged(state["entries"], str(final), warnings)
+
+
+def _record(config: MkDocsConfig, print_: str, loaded: Loaded) -> None:
+    final = Path(config.site_dir)
+    state = {
+        "fingerprint": print_, "site": str(final), "site_mtime_ns": final.stat().st_mtime_ns,
+        "entries": len(loaded.catalogue.entries),
+        "warnings": [{**asdict(w), "severity": w.severity.value}
+                     for w in loaded.catalogue.warnings],
+    }
+    state_file = _state_file(config)
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
 def build(
     config_file: Path, *, strict: bool = False, clean: bool = False,
     progress: Progress | None = None,
-) -> Loaded:
-    """Check, then build the whole site, replacing site/ only on success."""
+) -> Loaded | Unchanged:
+    """Check, then build the whole site, replacing site/ only on success.
+
+    When nothing the build reads has changed since the last successful build,
+    and site/ is still that build's output, there is nothing to do.
+    """
+    config = load_site_config(config_file, strict=strict)
+    print_ = fingerprint(config, strict=strict)
+    if not clean and (same := _unchanged(config, print_)) is not None:
+        return same
     loaded = load(config_file, strict=strict)
     if progress is not None:
         loaded.plugin.progress = progress
@@ -136,6 +225,7 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         config.site_dir = str(final)
+    _record(config, print_, loaded)
     return loaded
 
 

@@ -38,17 +38,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import build
+    from generator.build import Unchanged, build
     from generator.progress import for_terminal
 
-    loaded = build(Path(args.config), strict=args.strict, clean=args.clean,
-                   progress=for_terminal())
-    if loaded.catalogue.warnings:
-        _report(loaded.catalogue.warnings, sys.stderr)
-    print(
-        f"Đã dựng {len(loaded.catalogue.entries)} mô hình vào {loaded.config.site_dir} "
-        f"(built {len(loaded.catalogue.entries)} entries into {loaded.config.site_dir})"
-    )
+    done = build(Path(args.config), strict=args.strict, clean=args.clean,
+                 progress=for_terminal())
+    if isinstance(done, Unchanged):
+        if done.warnings:
+            _report(done.warnings, sys.stderr)
+        print(f"Không có gì thay đổi: {done.site_dir} vẫn là bản mới nhất của {done.entries} "
+              f"mô hình (nothing changed: {done.site_dir} is up to date)")
+        return EXIT_OK
+    if done.catalogue.warnings:
+        _report(done.catalogue.warnings, sys.stderr)
+    count, site_dir = len(done.catalogue.entries), done.config.site_dir
+    print(f"Đã dựng {count} mô hình vào {site_dir} (built {count} entries into {site_dir})")
     return EXIT_OK
 
 

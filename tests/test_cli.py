@@ -136,3 +136,54 @@ def test_a_broken_theme_template_is_a_clear_error(
     assert "lỗi mẫu giao diện (theme template error): 'khong-co.html' not found" in err
     assert "Traceback" not in err
     assert not site.out.exists()
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same inputs, same site/: the rebuild says so, keeps site/ and repeats the warnings."""
+    site.entry("lac-cho", folder="ha-noi")  # a warning: filed under the wrong province
+    assert site.run("build") == 0
+    before = site.tree_digest()
+    capsys.readouterr()
+    assert site.run("build") == 0
+    out = capsys.readouterr()
+    assert "Không có gì thay đổi" in out.out
+    assert "[cảnh báo]" in out.err
+    assert site.tree_digest() == before
+
+
+@pytest.mark.parametrize("change", ["edit", "new-file", "delete-site", "clean", "theme"])
+def test_any_change_rebuilds(site: Site, tmp_path: Path, change: str,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    """An edited or added entry, a missing site/, --clean or a theme edit: a real build."""
+    import shutil
+
+    path = site.entry("mot", title="Tên cũ")
+    assert site.run("build") == 0
+    args = ["build"]
+    if change == "edit":
+        path.write_text(path.read_text(encoding="utf-8").replace("Tên cũ", "Tên mới"), "utf-8")
+    elif change == "new-file":
+        site.entry("hai")
+    elif change == "delete-site":
+        shutil.rmtree(site.out)
+    elif change == "clean":
+        args.append("--clean")
+    elif change == "theme":
+        theme = tmp_path / "theme"
+        shutil.copytree(REPO / "theme", theme)
+        config = site_config()
+        config["theme"]["custom_dir"] = str(theme)
+        site.config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        assert site.run("build") == 0
+        (theme / "dvk" / "entry.html").write_text(
+            (theme / "dvk" / "entry.html").read_text("utf-8").replace(
+                "Đơn vị thực hiện", "Đơn vị chủ trì"), "utf-8")
+    capsys.readouterr()
+    assert site.run(*args) == 0
+    assert "Đã dựng" in capsys.readouterr().out
+    if change == "edit":
+        assert "<h1>Tên mới</h1>" in site.html("mo-hinh/mot/")
+    if change == "new-file":
+        assert (site.out / "mo-hinh/hai/index.html").is_file()

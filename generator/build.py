@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
-from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
+from generator import render
 from generator.catalogue import Catalogue, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
@@ -210,7 +210,7 @@ def build(
     try:
         with _collecting("mkdocs") as collected:
             try:
-                mkdocs_build.build(config)
+                render.build(config)
             except PluginError as exc:
                 raise BuildFailed(str(exc)) from exc
             except TemplateError as exc:

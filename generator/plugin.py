@@ -39,7 +39,7 @@ from generator.pages import (
     year_url,
 )
 from generator.progress import Progress, Silent
-from generator.search import SearchIndexError, write_search_index
+from generator.search import SearchIndexError, SearchIndexJob, start_search_index
 from generator.settings import Settings
 from generator.text import heading_slug
 
@@ -91,6 +91,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.site_pages = SitePages()
         self.progress: Progress = Silent()
         """Set by the CLI to show a progress bar on a terminal."""
+        self.pages_per_step = 1
+        """Pages each rendered page stands for on the bar, when workers share the rendering."""
+        self.search_job: SearchIndexJob | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Derive the engine-independent settings."""
@@ -139,21 +142,35 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Count the page for the progress bar."""
-        self.progress.advance()
+        self.progress.advance(self.pages_per_step)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the catalogue for search, straight from the entries."""
+        """Finish the search index, started from the catalogue before the pages."""
         if not self.config.enabled or self.catalogue is None:
             return
+        job, self.search_job = self.search_job, None
         self.progress.stage("Lập chỉ mục tìm kiếm", len(self.catalogue.entries))
         try:
-            write_search_index(self.catalogue, Path(config.site_dir))
+            if job is None:  # MkDocs' own build loop has no hook before the pages
+                job = start_search_index(self.catalogue, Path(config.site_dir))
+            job.wait()
             self.progress.advance(len(self.catalogue.entries))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         finally:
             self.progress.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop an index started for a build that failed."""
+        job, self.search_job = self.search_job, None
+        if job is not None:
+            job.cancel()
+
+    def start_search_index(self, config: MkDocsConfig) -> None:
+        """Start indexing now, to run while the pages render (generator/render.py)."""
+        if self.config.enabled and self.catalogue is not None and self.search_job is None:
+            self.search_job = start_search_index(self.catalogue, Path(config.site_dir))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters and the URL helpers to templates."""

@@ -8,6 +8,10 @@ from typing import NoReturn, Protocol
 
 from tqdm import tqdm
 
+# tqdm's monitor thread would be copied, lock and all, into the forked render
+# workers (generator/render.py); the bars refresh on their own updates instead.
+tqdm.monitor_interval = 0
+
 
 class Progress(Protocol):
     """Receives a build's stages and counts; library code never prints."""

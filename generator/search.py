@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -161,25 +162,57 @@ UNUSED_BUNDLES = (
 """Pagefind's own UIs, which the site does not use (its search UI is theme/assets/javascripts)."""
 
 
-def write_search_index(catalogue: Catalogue, site_dir: Path) -> None:
-    """Build the Pagefind index of ``catalogue`` into ``site_dir``/pagefind.
+class SearchIndexJob:
+    """Pagefind indexing the records in the background; ``wait`` finishes it."""
+
+    def __init__(self, catalogue: Catalogue, site_dir: Path) -> None:
+        binary = get_executable()
+        if binary is None:
+            raise SearchIndexError("the pagefind binary is missing: install pagefind[bin]")
+        self._scratch = tempfile.TemporaryDirectory(prefix="dvk-search-")
+        self._site_dir = site_dir
+        scratch = Path(self._scratch.name)
+        _write_records(records(catalogue), scratch / "records")
+        # The index is written beside the records and moved into the site when
+        # done, so it may start before the site folder is even created.
+        self._output = scratch / OUTPUT_DIR
+        self._process = subprocess.Popen(
+            [str(binary), "--site", str(scratch / "records"), "--output-path", str(self._output),
+             "--force-language", "vi", "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+
+    def cancel(self) -> None:
+        """Stop Pagefind and remove the scratch records (the build failed)."""
+        self._process.kill()
+        self._process.communicate()
+        self._scratch.cleanup()
+
+    def wait(self) -> None:
+        """Wait for Pagefind; raise ``SearchIndexError`` if it failed."""
+        try:
+            output, _ = self._process.communicate()
+            if self._process.returncode != 0:
+                raise SearchIndexError(f"pagefind failed:\n{output}")
+            for name in UNUSED_BUNDLES:
+                (self._output / name).unlink(missing_ok=True)
+            target = self._site_dir / OUTPUT_DIR
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.move(self._output, target)
+        finally:
+            self._scratch.cleanup()
+
+
+def start_search_index(catalogue: Catalogue, site_dir: Path) -> SearchIndexJob:
+    """Start building the Pagefind index of ``catalogue`` into ``site_dir``/pagefind.
 
     The records go to a scratch folder as small HTML files, and one run of the
     Pagefind binary indexes them on every core. (Pagefind's Python API waits
     0.1 s for each response, which is 80 minutes for 50,000 entries.)
     """
-    binary = get_executable()
-    if binary is None:
-        raise SearchIndexError("the pagefind binary is missing: install pagefind[bin]")
-    with tempfile.TemporaryDirectory(prefix="dvk-search-") as scratch:
-        _write_records(records(catalogue), Path(scratch))
-        output = site_dir / OUTPUT_DIR
-        result = subprocess.run(
-            [str(binary), "--site", scratch, "--output-path", str(output),
-             "--force-language", "vi", "--quiet"],
-            capture_output=True, text=True, check=False,
-        )
-        if result.returncode != 0:
-            raise SearchIndexError(f"pagefind failed:\n{result.stdout}{result.stderr}")
-    for name in UNUSED_BUNDLES:
-        (site_dir / OUTPUT_DIR / name).unlink(missing_ok=True)
+    return SearchIndexJob(catalogue, site_dir)
+
+
+def write_search_index(catalogue: Catalogue, site_dir: Path) -> None:
+    """Build the Pagefind index of ``catalogue`` into ``site_dir``/pagefind, and wait."""
+    start_search_index(catalogue, site_dir).wait()

@@ -1,0 +1,168 @@
+"""MkDocs' build loop, with the page rendering spread over every core.
+
+This mirrors ``mkdocs.commands.build.build`` of MkDocs 1.6.1 (pinned, and frozen
+upstream) for a full, non-serve build, with one change: once every page is read
+and converted (in this process, so cross-page anchors still validate), the
+template rendering and writing of the pages, which is most of a build, runs in
+forked workers that share everything read so far copy-on-write. Each worker
+reports its warnings and failures back through a pipe.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from jinja2 import Environment, TemplateError
+from mkdocs import utils
+from mkdocs.commands.build import (
+    _build_extra_template,
+    _build_page,
+    _build_theme_template,
+    _populate_page,
+)
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+
+from generator.progress import Silent
+
+log = logging.getLogger("mkdocs.commands.build")
+
+
+def workers() -> int:
+    """How many processes render pages: one per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def _render_share(
+    share: Sequence[File], config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
+    env: Environment,
+) -> None:
+    for file in share:
+        assert file.page is not None
+        _build_page(file.page, config, doc_files, nav, env)
+
+
+def _fork_worker(
+    share: Sequence[File], config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
+    env: Environment,
+) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:  # the parent
+        os.close(write_end)
+        return pid, read_end
+    # The worker: render its share, report, and leave without running any
+    # of the parent's exit handlers or buffered output twice.
+    os.close(read_end)
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(counter)
+    report: dict[str, object] = {"ok": True}
+    plugin = config.plugins.get("dvk")
+    if plugin is not None:
+        plugin.progress = Silent()  # the parent's bar counts for every worker
+    try:
+        _render_share(share, config, doc_files, nav, env)
+    except BaseException as exc:  # reported to the parent, which raises it there
+        report = {"ok": False, "error": str(exc), "template": isinstance(exc, TemplateError)}
+    report["warnings"] = sum(count for _, count in counter.get_counts())
+    with os.fdopen(write_end, "w") as pipe:
+        pipe.write(json.dumps(report))
+    os._exit(0)
+
+
+def _read_everything(config: MkDocsConfig) -> tuple[Files, Navigation, Environment]:
+    """Files, navigation and every page read and converted: MkDocs' first half."""
+    inclusion = InclusionLevel.is_included
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    for file in files.documentation_pages(inclusion=inclusion):
+        if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+            Page(None, file, config)
+        assert file.page is not None
+        _populate_page(file.page, config, files)
+    env = config.plugins.on_env(env, config=config, files=files)
+    return files, nav, env
+
+
+def _render_pages(
+    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Environment
+) -> int:
+    """Render and write every page on every core; return the workers' warning count."""
+    count = workers()
+    children = [_fork_worker(doc_files[k::count], config, doc_files, nav, env)
+                for k in range(1, count)]
+    plugin = config.plugins.get("dvk")
+    if plugin is not None:
+        plugin.pages_per_step = count  # this process renders one page in ``count``
+    failures: list[str] = []
+    warnings = 0
+    try:
+        _render_share(doc_files[0::count], config, doc_files, nav, env)
+    finally:
+        for pid, read_end in children:
+            with os.fdopen(read_end) as pipe:
+                raw = pipe.read()
+            os.waitpid(pid, 0)
+            report: dict[str, Any] = (json.loads(raw) if raw
+                                      else {"ok": False, "error": "worker died"})
+            warnings += int(report.get("warnings", 0))
+            if not report["ok"]:
+                if report.get("template"):
+                    raise TemplateError(str(report["error"]))
+                failures.append(str(report["error"]))
+    if failures:
+        raise Abort("Rendering failed: " + "; ".join(failures))
+    return warnings
+
+
+def build(config: MkDocsConfig) -> None:
+    """Build the site into ``config.site_dir``."""
+    warning_counter = utils.CountHandler()
+    warning_counter.setLevel(logging.WARNING)
+    if config.strict:
+        logging.getLogger("mkdocs").addHandler(warning_counter)
+    inclusion = InclusionLevel.is_included
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        plugin = config.plugins.get("dvk")
+        if plugin is not None:
+            plugin.start_search_index(config)  # Pagefind runs while the pages are made
+        files, nav, env = _read_everything(config)
+
+        files.copy_static_files(inclusion=inclusion)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+        doc_files = list(files.documentation_pages(inclusion=inclusion))
+        worker_warnings = _render_pages(config, doc_files, nav, env)
+
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+        config.plugins.on_post_build(config=config)
+
+        total = sum(v for _, v in warning_counter.get_counts()) + worker_warnings
+        if config.strict and total:
+            raise Abort(f"Aborted with {total} warnings in strict mode!")
+    except Exception as exc:
+        config.plugins.on_build_error(error=exc)
+        raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warning_counter)

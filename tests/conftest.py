@@ -187,3 +187,17 @@ def _mark_browser_tests_in_report(
     """Tag browser tests in the JUnit report, so CI can prove they ran and were not skipped."""
     if request.node.get_closest_marker("browser"):
         record_property("browser", "chromium")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright, shared by every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    from generator.querybytes import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(chromium_path),
+                                              args=list(CHROMIUM_ARGS))
+        yield chromium
+        chromium.close()

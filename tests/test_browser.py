@@ -2,54 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from conftest import REPO
+from generator.querybytes import serve
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO / "tests" / ".artifacts"
 
-# Chromium's own background traffic (updates, safe browsing) is not the page's;
-# switch it off so that every request seen is one the page made.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(bundled_site: Path) -> Iterator[str]:
-    """The bundled site served from 127.0.0.1 on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(bundled_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    """Debian's Chromium, driven by Playwright."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(chromium_path),
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    """The bundled site served from 127.0.0.1 (gzipped, as a production server would)."""
+    with serve(bundled_site) as base:
+        yield base
 
 
 def _open(browser: Browser, width: int) -> tuple[Page, list[str]]:

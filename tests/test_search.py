@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_browser import CHROMIUM_ARGS, _QuietHandler
+from playwright.sync_api import Browser, Page, expect
 
 from conftest import REPO, Site
+from generator.querybytes import serve
 from generator.search import d_stroke_forms, entry_record
 
 ARTIFACTS = REPO / "tests" / ".artifacts"
@@ -48,21 +45,9 @@ QUERIES: list[tuple[str, str, list[str]]] = [
 
 @pytest.fixture(scope="module")
 def server(search_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(search_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(chromium_path),
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    """The search fixture site served from 127.0.0.1."""
+    with serve(search_site) as base:
+        yield base
 
 
 @pytest.fixture

@@ -9,10 +9,12 @@ queries still match the original words and keep Pagefind's boost.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
 import shutil
-import subprocess
+import signal
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -163,7 +165,12 @@ UNUSED_BUNDLES = (
 
 
 class SearchIndexJob:
-    """Pagefind indexing the records in the background; ``wait`` finishes it."""
+    """Pagefind indexing the catalogue in a child process; ``wait`` finishes it.
+
+    The child is forked from the build, so it shares the loaded catalogue
+    copy-on-write: it writes the records (15 s at 50,000 entries) and then
+    becomes the Pagefind binary, while the build goes on reading the pages.
+    """
 
     def __init__(self, catalogue: Catalogue, site_dir: Path) -> None:
         binary = get_executable()
@@ -172,27 +179,41 @@ class SearchIndexJob:
         self._scratch = tempfile.TemporaryDirectory(prefix="dvk-search-")
         self._site_dir = site_dir
         scratch = Path(self._scratch.name)
-        _write_records(records(catalogue), scratch / "records")
         # The index is written beside the records and moved into the site when
         # done, so it may start before the site folder is even created.
         self._output = scratch / OUTPUT_DIR
-        self._process = subprocess.Popen(
-            [str(binary), "--site", str(scratch / "records"), "--output-path", str(self._output),
-             "--force-language", "vi", "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        self._log = scratch / "pagefind.log"
+        command = [str(binary), "--site", str(scratch / "records"),
+                   "--output-path", str(self._output), "--force-language", "vi", "--quiet"]
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: records, then Pagefind in its place
+            code = 1
+            try:
+                _write_records(records(catalogue), scratch / "records")
+                log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.execv(command[0], command)
+            except BaseException as exc:  # reported through the log, then a failed exit
+                self._log.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+            os._exit(code)
+
+    def _reap(self) -> int:
+        _, status = os.waitpid(self._pid, 0)
+        return os.waitstatus_to_exitcode(status)
 
     def cancel(self) -> None:
         """Stop Pagefind and remove the scratch records (the build failed)."""
-        self._process.kill()
-        self._process.communicate()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        self._reap()
         self._scratch.cleanup()
 
     def wait(self) -> None:
         """Wait for Pagefind; raise ``SearchIndexError`` if it failed."""
         try:
-            output, _ = self._process.communicate()
-            if self._process.returncode != 0:
+            if self._reap() != 0:
+                output = self._log.read_text(encoding="utf-8") if self._log.exists() else ""
                 raise SearchIndexError(f"pagefind failed:\n{output}")
             for name in UNUSED_BUNDLES:
                 (self._output / name).unlink(missing_ok=True)

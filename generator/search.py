@@ -232,8 +232,3 @@ def start_search_index(catalogue: Catalogue, site_dir: Path) -> SearchIndexJob:
     0.1 s for each response, which is 80 minutes for 50,000 entries.)
     """
     return SearchIndexJob(catalogue, site_dir)
-
-
-def write_search_index(catalogue: Catalogue, site_dir: Path) -> None:
-    """Build the Pagefind index of ``catalogue`` into ``site_dir``/pagefind, and wait."""
-    start_search_index(catalogue, site_dir).wait()

@@ -109,7 +109,7 @@ def measure(site_dir: Path, queries: Sequence[str]) -> list[QueryCost]:
             page.on("requestfinished", lambda request: record(request.response()))
             page.goto(f"{base}tim-kiem/?q={quote_plus(query)}")
             page.wait_for_function(
-                "() => { const s = document.querySelector('#dvk-search-status').textContent;"
+                "() => { const s = document.querySelector('#dvk-search-status')?.textContent;"
                 " return s && !s.startsWith('Đang'); }", timeout=120_000)
             first = sum(sizes.values())
             results = page.locator(".dvk-result").count()

@@ -91,7 +91,11 @@ def load(config_file: Path, *, strict: bool = False) -> Loaded:
 
     In strict mode warnings count as errors.
     """
-    config = load_site_config(config_file, strict=strict)
+    return check(load_site_config(config_file, strict=strict), strict=strict)
+
+
+def check(config: MkDocsConfig, *, strict: bool = False) -> Loaded:
+    """Check every entry of a loaded config; raise ``ContentErrors`` on any error."""
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, ShowcasePlugin)
     settings = settings_from(plugin.config, config)
@@ -195,7 +199,7 @@ def build(
     print_ = fingerprint(config, strict=strict)
     if not clean and (same := _unchanged(config, print_)) is not None:
         return same
-    loaded = load(config_file, strict=strict)
+    loaded = check(config, strict=strict)
     if progress is not None:
         loaded.plugin.progress = progress
     config = loaded.config

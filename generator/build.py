@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,11 +24,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
 from generator import render
-from generator.catalogue import Catalogue, load_catalogue
+from generator.catalogue import Catalogue, EntryCache, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
-from generator.plugin import ShowcasePlugin, cache_dir
+from generator.pages import build_pages, page_digest, page_output
+from generator.plugin import Selection, ShowcasePlugin, cache_dir
 from generator.progress import Progress
+from generator.search import OUTPUT_DIR
 
 PLUGIN_NAME = "dvk"
 
@@ -94,12 +96,14 @@ def load(config_file: Path, *, strict: bool = False) -> Loaded:
     return check(load_site_config(config_file, strict=strict), strict=strict)
 
 
-def check(config: MkDocsConfig, *, strict: bool = False) -> Loaded:
+def check(config: MkDocsConfig, *, strict: bool = False,
+          cache: EntryCache | None = None) -> Loaded:
     """Check every entry of a loaded config; raise ``ContentErrors`` on any error."""
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, ShowcasePlugin)
     settings = settings_from(plugin.config, config)
-    catalogue = load_catalogue(settings)
+    plugin.settings = settings
+    catalogue = load_catalogue(settings, cache=cache)
     if strict and catalogue.warnings:
         raise ContentErrors(
             Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR)
@@ -117,7 +121,7 @@ class Unchanged:
     warnings: tuple[Problem, ...]
 
 
-def _files_state(root: Path, digest: Any) -> None:
+def _files_state(root: Path, digest: Any, skipped: Path | None = None) -> None:
     # Path, size and mtime of every file: a stat per file, no reads, so that
     # 50,000 entries cost a fraction of a second.
     stack = [root]
@@ -129,26 +133,75 @@ def _files_state(root: Path, digest: Any) -> None:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
+                if skipped is None or Path(entry.path) != skipped:
+                    stack.append(Path(entry.path))
             else:
                 info = entry.stat()
                 digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
 
 
-def fingerprint(config: MkDocsConfig, *, strict: bool) -> str:
-    """A digest of everything a build reads: config, content, theme, tools and generator."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Digests of what a build reads, in two parts.
+
+    ``shared`` covers what every page depends on: the config, the theme, the
+    generator, the tools and the editorial pages. A change there rebuilds
+    everything. ``entries`` covers the entry files and their images; a change
+    there alone rebuilds only the pages it reaches.
+    """
+
+    shared: str
+    entries: str
+
+
+def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
+    """The digests of every input of a build, from one stat per file."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256()
-    digest.update(Path(config.config_file_path).read_bytes())
-    digest.update(f"strict={strict}".encode())
+    plugin = config.plugins[PLUGIN_NAME]
+    docs = Path(config.docs_dir)
+    entries_dir = docs / plugin.config.entries_dir.strip("/")
+    shared = hashlib.sha256()
+    shared.update(Path(config.config_file_path).read_bytes())
+    shared.update(f"strict={strict}".encode())
     for package in ("mkdocs", "mkdocs-material", "pagefind", "dvk"):
-        digest.update(f"{package}={version(package)}".encode())
-    _files_state(Path(config.docs_dir), digest)
+        shared.update(f"{package}={version(package)}".encode())
+    _files_state(docs, shared, skipped=entries_dir)
     if config.theme.custom_dir:
-        _files_state(Path(config.theme.custom_dir), digest)
-    _files_state(Path(__file__).parent, digest)  # the generator itself, for editable installs
-    return digest.hexdigest()
+        _files_state(Path(config.theme.custom_dir), shared)
+    _files_state(Path(__file__).parent, shared)  # the generator itself, for editable installs
+    entries = hashlib.sha256()
+    _files_state(entries_dir, entries)
+    return Inputs(shared.hexdigest(), entries.hexdigest())
+
+
+@dataclass
+class BuildState:
+    """What the last successful build of a site folder was made from, page by page."""
+
+    shared: str
+    entries: str
+    site: str
+    site_id: tuple[int, int]
+    """Inode and mtime of site/ after the build: another folder there means a full build."""
+    pages: dict[str, str]
+    """Generated page (source URI) -> digest of what it was rendered from."""
+    statics: dict[str, str]
+    """Published file (destination URI) -> digest of its source."""
+    search: str
+    """Digest of the entries the search index was made from."""
+    entry_count: int
+    warnings: list[dict[str, Any]]
+
+    def problems(self) -> tuple[Problem, ...]:
+        """The warnings of that build, to report again."""
+        return tuple(Problem(**{**w, "severity": Severity(w["severity"])})
+                     for w in self.warnings)
+
+
+def _site_id(final: Path) -> tuple[int, int]:
+    info = final.stat()
+    return info.st_ino, info.st_mtime_ns
 
 
 def _state_file(config: MkDocsConfig) -> Path:
@@ -156,81 +209,199 @@ def _state_file(config: MkDocsConfig) -> Path:
     return cache_dir(Path(config.config_file_path).parent) / f"last-build-{site}.json"
 
 
-def _unchanged(config: MkDocsConfig, print_: str) -> Unchanged | None:
-    state_file = _state_file(config)
+def _previous(config: MkDocsConfig) -> BuildState | None:
+    """The state of the build that made site/, if site/ is still that build's folder."""
     final = Path(config.site_dir)
     try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = json.loads(_state_file(config).read_text(encoding="utf-8"))
+        state = BuildState(**{**raw, "site_id": tuple(raw["site_id"])})
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    # site/ must be the very folder the last build swapped in, untouched since.
-    if not final.is_dir() or state.get("site_mtime_ns") != final.stat().st_mtime_ns:
+    if state.site != str(final) or not final.is_dir() or _site_id(final) != state.site_id:
         return None
-    if state.get("fingerprint") != print_ or state.get("site") != str(final):
-        return None
-    warnings = tuple(Problem(**{**w, "severity": Severity(w["severity"])})
-                     for w in state.get("warnings", []))
-    return Unchanged(state["entries"], str(final), warnings)
+    return state
 
 
-def _record(config: MkDocsConfig, print_: str, loaded: Loaded) -> None:
-    final = Path(config.site_dir)
-    state = {
-        "fingerprint": print_, "site": str(final), "site_mtime_ns": final.stat().st_mtime_ns,
-        "entries": len(loaded.catalogue.entries),
-        "warnings": [{**asdict(w), "severity": w.severity.value}
-                     for w in loaded.catalogue.warnings],
-    }
+def _record(config: MkDocsConfig, state: BuildState) -> None:
+    state.site_id = _site_id(Path(config.site_dir))
     state_file = _state_file(config)
     state_file.parent.mkdir(parents=True, exist_ok=True)
-    state_file.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    scratch = state_file.with_name(f"{state_file.name}.{os.getpid()}")
+    scratch.write_text(json.dumps(asdict(state), ensure_ascii=False), encoding="utf-8")
+    scratch.replace(state_file)
+
+
+def _forget(config: MkDocsConfig) -> None:
+    # Called before site/ is changed in place: if the build dies half-way, the
+    # next one must not trust the old state, and rebuilds everything.
+    _state_file(config).unlink(missing_ok=True)
+
+
+def _nav_sources(items: Any) -> set[str]:
+    """Source URIs of the pages the nav config names: every page must have them read."""
+    found: set[str] = set()
+    if isinstance(items, str):
+        if items.endswith(".md"):
+            found.add(items)
+    elif isinstance(items, dict):
+        for value in items.values():
+            found |= _nav_sources(value)
+    elif isinstance(items, list):
+        for value in items:
+            found |= _nav_sources(value)
+    return found
+
+
+def _search_digest(catalogue: Catalogue) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for entry in catalogue.entries:
+        digest.update(entry.digest.encode())
+    return digest.hexdigest()
+
+
+def _render(config: MkDocsConfig, partial: Selection | None) -> None:
+    with _collecting("mkdocs") as collected:
+        try:
+            render.build(config, partial)
+        except PluginError as exc:
+            raise BuildFailed(str(exc)) from exc
+        except TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}: " if isinstance(
+                exc, TemplateSyntaxError) else ""
+            raise BuildFailed(
+                f"{where}lỗi mẫu giao diện (theme template error): {exc}") from exc
+        except (Abort, MkDocsException) as exc:
+            details = "\n".join(collected.messages)
+            raise BuildFailed(f"{exc}\n{details}".strip()) from exc
+
+
+class Builder:
+    """Builds one site, again and again: what ``dvk build`` runs once and ``dvk serve`` keeps.
+
+    A build is full when the config, theme, generator or editorial pages
+    changed, or when site/ is not the folder the last build made. Otherwise it
+    is incremental: it renders only the pages whose inputs changed (an edited
+    entry's page and the index pages that list it), copies only changed images,
+    re-indexes search only if an entry changed, and moves the new files into
+    site/. Either way nothing in site/ changes until every page is made, so a
+    failed build leaves site/ as it was.
+    """
+
+    def __init__(self, config_file: Path, *, strict: bool = False,
+                 progress: Progress | None = None) -> None:
+        self.config_file = config_file
+        self.strict = strict
+        self.progress = progress
+        self.entry_cache = EntryCache()
+        """Entries already read by this process: what makes ``dvk serve`` rebuild fast."""
+        self.last_mode = ""
+        """"full", "incremental" or "unchanged": what the last ``build`` did."""
+
+    def build(self, *, clean: bool = False) -> Loaded | Unchanged:
+        """Build site/; see the class for what is rebuilt."""
+        config = load_site_config(self.config_file, strict=self.strict)
+        now = inputs(config, strict=self.strict)
+        final = Path(config.site_dir)
+        before = None if clean else _previous(config)
+        if before is not None and (before.shared, before.entries) == (now.shared, now.entries):
+            self.last_mode = "unchanged"
+            return Unchanged(before.entry_count, str(final), before.problems())
+        loaded = check(config, strict=self.strict, cache=self.entry_cache)
+        plugin = loaded.plugin
+        if self.progress is not None:
+            plugin.progress = self.progress
+        plugin.catalogue = loaded.catalogue
+        plugin.site_pages = build_pages(loaded.catalogue)
+        state = BuildState(
+            shared=now.shared, entries=now.entries, site=str(final), site_id=(0, 0),
+            pages={uri: page_digest(p) for uri, p in plugin.site_pages.pages.items()},
+            statics={dest: s.digest for dest, s in plugin.statics().items()},
+            search=_search_digest(loaded.catalogue),
+            entry_count=len(loaded.catalogue.entries),
+            warnings=[{**asdict(w), "severity": w.severity.value}
+                      for w in loaded.catalogue.warnings],
+        )
+        if clean:
+            shutil.rmtree(cache_dir(Path(config.config_file_path).parent), ignore_errors=True)
+        _sweep_abandoned(final)
+        if before is not None and before.shared == now.shared:
+            self._incremental(loaded, before, state)
+            self.last_mode = "incremental"
+        else:
+            self._full(loaded)
+            self.last_mode = "full"
+        _record(config, state)
+        return loaded
+
+    def _full(self, loaded: Loaded) -> None:
+        config = loaded.config
+        final = Path(config.site_dir)
+        staging = final.with_name(f".{final.name}.building-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        config.site_dir = str(staging)
+        try:
+            _render(config, None)
+            _forget(config)
+            _swap(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            config.site_dir = str(final)
+
+    def _incremental(self, loaded: Loaded, before: BuildState, now: BuildState) -> None:
+        config = loaded.config
+        final = Path(config.site_dir)
+        pages = {uri for uri, d in now.pages.items() if before.pages.get(uri) != d}
+        statics = {dest for dest, d in now.statics.items() if before.statics.get(dest) != d}
+        gone = [page_output(uri) for uri in before.pages.keys() - now.pages.keys()]
+        gone += before.statics.keys() - now.statics.keys()
+        # The nav needs its pages in every build; they are few.
+        pages |= _nav_sources(config.nav) & now.pages.keys()
+        loaded.plugin.index_search = now.search != before.search
+        staging = final.with_name(f".{final.name}.building-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        config.site_dir = str(staging)
+        try:
+            _render(config, Selection(frozenset(pages), frozenset(statics)))
+            _forget(config)
+            _move_into(staging, final, gone)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            config.site_dir = str(final)
 
 
 def build(
     config_file: Path, *, strict: bool = False, clean: bool = False,
     progress: Progress | None = None,
 ) -> Loaded | Unchanged:
-    """Check, then build the whole site, replacing site/ only on success.
+    """Check, then build the site (incrementally when it can), replacing site/ only on success."""
+    return Builder(config_file, strict=strict, progress=progress).build(clean=clean)
 
-    When nothing the build reads has changed since the last successful build,
-    and site/ is still that build's output, there is nothing to do.
+
+def _move_into(staging: Path, final: Path, gone: Sequence[str]) -> None:
+    """Move an incremental build's files into site/ and delete the pages that are gone.
+
+    Each file is replaced by a rename, so a reader never gets half a page. The
+    search index is a set of files that refer to each other by name, so it is
+    swapped as one folder.
     """
-    config = load_site_config(config_file, strict=strict)
-    print_ = fingerprint(config, strict=strict)
-    if not clean and (same := _unchanged(config, print_)) is not None:
-        return same
-    loaded = check(config, strict=strict)
-    if progress is not None:
-        loaded.plugin.progress = progress
-    config = loaded.config
-    final = Path(config.site_dir)
-    if clean:
-        shutil.rmtree(cache_dir(Path(config.config_file_path).parent), ignore_errors=True)
-    _sweep_abandoned(final)
-    staging = final.with_name(f".{final.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    config.site_dir = str(staging)
-    loaded.plugin.catalogue = loaded.catalogue
-    try:
-        with _collecting("mkdocs") as collected:
-            try:
-                render.build(config)
-            except PluginError as exc:
-                raise BuildFailed(str(exc)) from exc
-            except TemplateError as exc:
-                where = f"{exc.filename}:{exc.lineno}: " if isinstance(
-                    exc, TemplateSyntaxError) else ""
-                raise BuildFailed(
-                    f"{where}lỗi mẫu giao diện (theme template error): {exc}") from exc
-            except (Abort, MkDocsException) as exc:
-                details = "\n".join(collected.messages)
-                raise BuildFailed(f"{exc}\n{details}".strip()) from exc
-        _swap(staging, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        config.site_dir = str(final)
-    _record(config, print_, loaded)
-    return loaded
+    for walked, dirnames, filenames in os.walk(staging):
+        relative = Path(walked).relative_to(staging)
+        if relative == Path(OUTPUT_DIR):
+            dirnames[:] = []
+            continue
+        (final / relative).mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            (Path(walked) / name).replace(final / relative / name)
+    index = staging / OUTPUT_DIR
+    if index.is_dir():
+        _swap(index, final / OUTPUT_DIR)
+    for uri in gone:
+        target = final / uri
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != final and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 def _sweep_abandoned(final: Path) -> None:

@@ -115,16 +115,53 @@ def entry_files(settings: Settings) -> list[Path]:
     return sorted(root.rglob("*.md")) if root.is_dir() else []
 
 
-def load_catalogue(settings: Settings, registry: ProvinceRegistry | None = None) -> Catalogue:
+class EntryCache:
+    """Entries already loaded in this process, reused while their file is unchanged.
+
+    ``dvk serve`` keeps one across rebuilds, so an edit re-reads one file, not
+    50,000. A file counts as unchanged while its size and mtime are.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, tuple[tuple[int, int], Entry | None, list[Problem]]] = {}
+
+    def load(
+        self, path: Path, settings: Settings, registry: ProvinceRegistry
+    ) -> tuple[Entry | None, list[Problem]]:
+        """The entry at ``path`` and its problems, from the cache if the file is unchanged."""
+        info = path.stat()
+        stamp = (info.st_size, info.st_mtime_ns)
+        known = self._loaded.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1], known[2]
+        entry, problems = load_entry(path, settings, registry)
+        self._loaded[path] = (stamp, entry, problems)
+        return entry, problems
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        """Forget the entries of files that are gone."""
+        wanted = set(paths)
+        for path in [p for p in self._loaded if p not in wanted]:
+            del self._loaded[path]
+
+
+def load_catalogue(
+    settings: Settings, registry: ProvinceRegistry | None = None,
+    cache: EntryCache | None = None,
+) -> Catalogue:
     """Load and check every entry; raise ``ContentErrors`` with all problems if any is an error."""
     registry = registry or default_registry()
     problems: list[Problem] = []
     entries: list[Entry] = []
-    for path in entry_files(settings):
-        entry, found = load_entry(path, settings, registry)
+    paths = entry_files(settings)
+    for path in paths:
+        entry, found = (cache.load(path, settings, registry) if cache is not None
+                        else load_entry(path, settings, registry))
         problems.extend(found)
         if entry is not None:
             entries.append(entry)
+    if cache is not None:
+        cache.keep_only(paths)
     problems.extend(check_catalogue(entries, settings))
     if any(p.severity is Severity.ERROR for p in problems):
         raise ContentErrors(problems)

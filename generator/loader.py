@@ -8,8 +8,9 @@ every key and value. Every problem in a file is reported, not just the first.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ class FrontMatter:
     """File line of the first YAML line (the line after the opening fence)."""
     body: str
     body_line: int
+    digest: str = ""
+    """Of the file's place and text (set by ``_read``)."""
 
 
 class FrontMatterError(Exception):
@@ -327,6 +330,8 @@ def _read(path: Path, shown: str) -> FrontMatter | Problem:
         fm = parse_front_matter(text, shown)
     except FrontMatterError as exc:
         return exc.problem
+    digest = hashlib.blake2b(f"{shown}\0{text}".encode(), digest_size=16).hexdigest()
+    fm = replace(fm, digest=digest)
     if not isinstance(fm.data, dict):
         return Problem(
             shown, fm.first_line, "-",
@@ -389,5 +394,6 @@ def load_entry(
         path=path,
         rel_path=path.relative_to(settings.content_dir).as_posix(),
         lines={str(k.value): fm.first_line + k.start_mark.line for k, _ in _mapping_items(fm.node)},
+        digest=fm.digest,
     )
     return entry, problems

@@ -199,6 +199,8 @@ class Entry:
     """The entry file relative to the content folder (POSIX), for messages and edit links."""
     lines: dict[str, int] = dataclass_field(default_factory=dict, compare=False, repr=False)
     """Line of each top-level key, so later checks can locate their messages."""
+    digest: str = dataclass_field(default="", compare=False, repr=False)
+    """A digest of the entry file's place and text: what a page made from it depends on."""
 
     @property
     def url(self) -> str:

@@ -6,14 +6,15 @@ costs O(page size), never O(entries).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from math import ceil
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from generator.catalogue import Catalogue, Group
 from generator.model import Entry, FieldOfWork, Kind
-from generator.provinces import Province
+from generator.provinces import OldProvince, Province
 from generator.search import FILTER_FIELD, FILTER_KIND, FILTER_PROVINCE, FILTER_YEAR
 
 T = TypeVar("T")
@@ -150,6 +151,40 @@ class SitePages:
         self.pages[page.src_uri] = page
 
 
+def _feed(digest: Any, value: object) -> None:
+    # What a page's HTML is made from, written out so that two pages with the
+    # same inputs get the same digest. An entry stands for its file's digest
+    # (the rest of an entry derives from the file, the config and the code,
+    # and those are part of every page's inputs already).
+    if isinstance(value, Entry):
+        digest.update(f"E{value.digest};".encode())
+    elif isinstance(value, Province):
+        digest.update(f"P{value.slug};".encode())
+    elif isinstance(value, OldProvince):
+        digest.update(f"O{value.name};".encode())
+    elif isinstance(value, FieldOfWork):
+        digest.update(f"F{value.slug};".encode())
+    elif isinstance(value, tuple):
+        digest.update(b"(")
+        for item in value:
+            _feed(digest, item)
+        digest.update(b")")
+    elif is_dataclass(value):
+        digest.update(f"{type(value).__name__}{{".encode())
+        for item in fields(value):
+            _feed(digest, getattr(value, item.name))
+        digest.update(b"}")
+    else:
+        digest.update(f"{value!r};".encode())
+
+
+def page_digest(page: VirtualPage) -> str:
+    """A digest of everything ``page`` renders from, besides the config, theme and code."""
+    digest = hashlib.blake2b(digest_size=16)
+    _feed(digest, page)
+    return digest.hexdigest()
+
+
 def province_url(province: Province) -> str:
     """URL of a province's index page."""
     return f"tinh-thanh/{province.slug}/"
@@ -179,6 +214,19 @@ def search_page(catalogue: Catalogue) -> SearchPage:
         Facet(FILTER_YEAR, "Năm", tuple((str(y), str(y)) for y in catalogue.years)),
         Facet(FILTER_KIND, "Loại mô hình", tuple((k.slug, k.label) for k in Kind)),
     ))
+
+
+def page_url(src_uri: str) -> str:
+    """The URL of a page from its source URI, as MkDocs makes it with directory URLs."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else stem + "/"
+
+
+def page_output(src_uri: str) -> str:
+    """The file a page is written to, relative to the site folder."""
+    return page_url(src_uri) + "index.html"
 
 
 def _page_src(base: str, number: int) -> str:

@@ -8,10 +8,13 @@ template the context of its own page. It holds no content logic of its own.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
 import html
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
@@ -30,11 +33,13 @@ from generator.errors import ContentErrors
 from generator.fonts import font_files
 from generator.model import Entry
 from generator.pages import (
+    EntryPage,
     SitePages,
     VirtualPage,
     build_pages,
     field_url,
     kind_url,
+    page_url,
     province_url,
     year_url,
 )
@@ -88,7 +93,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.catalogue: Catalogue | None = None
         """Set by ``dvk build`` to a catalogue it already checked, to avoid loading twice."""
         self.settings: Settings | None = None
-        self.site_pages = SitePages()
+        self.site_pages: SitePages | None = None
+        """Set by ``dvk build`` with the catalogue; else made from it in ``on_files``."""
+        self.selection: Selection | None = None
+        """Set by an incremental build: the only pages and static files to make."""
+        self.index_search = True
+        """False when an incremental build found the search records unchanged."""
+        self._doc_urls: list[str] = []
         self.progress: Progress = Silent()
         """Set by the CLI to show a progress bar on a terminal."""
         self.pages_per_step = 1
@@ -102,6 +113,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.settings = settings_from(self.config, config)
         if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
             config.mdx_configs.setdefault("toc", {}).setdefault("slugify", heading_slug)
+        # MkDocs' sitemap template walks every page of the build; ours is written
+        # from the catalogue (on_post_build), so that an incremental build,
+        # which hands MkDocs only the pages it renders, writes the same one.
+        config.theme.static_templates.discard("sitemap.xml")
         return config
 
     # Runs before other plugins' on_files so that they see the generated pages.
@@ -116,29 +131,44 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             except ContentErrors as exc:
                 lines = "\n".join(p.format() for p in exc.problems)
                 raise PluginError(f"{exc}\n{lines}") from exc
-        self.site_pages = build_pages(self.catalogue)
+        if self.site_pages is None:
+            self.site_pages = build_pages(self.catalogue)
 
         prefix = self.settings.entries_dir + "/"
         # Entry files and their images are published at /mo-hinh/<id>/, never at
         # their place in the content folder, which follows the province.
         kept = [f for f in files if not f.src_uri.startswith(prefix)]
+        self._doc_urls = [f.url for f in kept
+                          if f.is_documentation_page() and f.inclusion.is_included()]
         out = Files(kept)
+        wanted = self.selection
         for page in self.site_pages.pages.values():
             if out.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"{page.src_uri}: an editorial page is in the way of a "
                                   "generated page; rename or remove it")
-            out.append(File.generated(config, page.src_uri, content=_page_source(page)))
-        for entry in self.catalogue.entries:
-            for old_id in entry.redirect_from:
-                out.append(File.generated(config, f"mo-hinh/{old_id}/index.html",
-                                          content=redirect_page(entry)))
-            for image in entry.images:
-                out.append(File.generated(config, f"mo-hinh/{entry.id}/{image.path.name}",
-                                          abs_src_path=str(image.path)))
-        for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
-            out.append(File.generated(config, f"assets/fonts/{name}", abs_src_path=str(path)))
+            if wanted is None or page.src_uri in wanted.pages:
+                out.append(File.generated(config, page.src_uri, content=_page_source(page)))
+        for static in self.statics().values():
+            if wanted is None or static.dest_uri in wanted.statics:
+                out.append(static.file(config))
         self.progress.stage("Dựng trang", len(out.documentation_pages()))
         return out
+
+    def statics(self) -> dict[str, StaticFile]:
+        """Every file the plugin publishes as is: redirects, entry images and fonts."""
+        assert self.catalogue is not None and self.settings is not None
+        found: dict[str, StaticFile] = {}
+        for entry in self.catalogue.entries:
+            for old_id in entry.redirect_from:
+                dest = f"mo-hinh/{old_id}/index.html"
+                found[dest] = StaticFile(dest, content=redirect_page(entry))
+            for image in entry.images:
+                dest = f"mo-hinh/{entry.id}/{image.path.name}"
+                found[dest] = StaticFile(dest, path=image.path)
+        for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
+            dest = f"assets/fonts/{name}"
+            found[dest] = StaticFile(dest, path=path)
+        return found
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Count the page for the progress bar."""
@@ -146,8 +176,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Finish the search index, started from the catalogue before the pages."""
+        """Write the sitemap; finish the search index, started before the pages."""
         if not self.config.enabled or self.catalogue is None:
+            return
+        write_sitemap(Path(config.site_dir), config.site_url, self._sitemap_urls())
+        if not self.index_search:
+            self.progress.close()
             return
         job, self.search_job = self.search_job, None
         self.progress.stage("Lập chỉ mục tìm kiếm", len(self.catalogue.entries))
@@ -167,9 +201,18 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if job is not None:
             job.cancel()
 
+    def _sitemap_urls(self) -> list[tuple[str, dt.date | None]]:
+        assert self.site_pages is not None
+        urls: list[tuple[str, dt.date | None]] = [(url, None) for url in self._doc_urls]
+        for page in self.site_pages.pages.values():
+            updated = page.context.entry.updated if isinstance(page.context, EntryPage) else None
+            urls.append((page_url(page.src_uri), updated))
+        return sorted(urls)
+
     def start_search_index(self, config: MkDocsConfig) -> None:
         """Start indexing now, to run while the pages render (generator/render.py)."""
-        if self.config.enabled and self.catalogue is not None and self.search_job is None:
+        if (self.config.enabled and self.index_search and self.catalogue is not None
+                and self.search_job is None):
             self.search_job = start_search_index(self.catalogue, Path(config.site_dir))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -188,12 +231,69 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """Hand each template the context of its own page, and nothing more."""
         if not self.config.enabled:
             return context
+        assert self.site_pages is not None
         generated = self.site_pages.pages.get(page.file.src_uri)
         if generated is not None:
             context["dvk"] = generated.context  # type: ignore[typeddict-unknown-key]
         elif page.is_homepage:
             context["dvk"] = self.site_pages.home  # type: ignore[typeddict-unknown-key]
         return context
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What an incremental build makes: generated pages by source URI, static files by dest."""
+
+    pages: frozenset[str]
+    statics: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file the plugin publishes as is: from ``content`` or copied from ``path``."""
+
+    dest_uri: str
+    content: str | None = None
+    path: Path | None = None
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the published file would: its text, or its source's size and time."""
+        if self.content is not None:
+            return hashlib.blake2b(self.content.encode(), digest_size=16).hexdigest()
+        assert self.path is not None
+        info = self.path.stat()
+        return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
+
+    def file(self, config: MkDocsConfig) -> File:
+        """The MkDocs file that publishes it."""
+        if self.content is not None:
+            return File.generated(config, self.dest_uri, content=self.content)
+        return File.generated(config, self.dest_uri, abs_src_path=str(self.path))
+
+
+SITEMAP_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+
+
+def write_sitemap(
+    site_dir: Path, site_url: str | None, urls: Sequence[tuple[str, dt.date | None]]
+) -> None:
+    """sitemap.xml and its gzip (reproducible: no timestamp inside), listing every page.
+
+    ``lastmod`` is given only where an entry states when it was updated; a
+    build date on every page (as MkDocs writes) would tell crawlers nothing.
+    """
+    base = (site_url or "/").rstrip("/") + "/"
+    lines = [SITEMAP_HEAD]
+    for url, updated in urls:
+        lastmod = f"<lastmod>{updated.isoformat()}</lastmod>" if updated else ""
+        lines.append(f"  <url><loc>{html.escape(base + url)}</loc>{lastmod}</url>\n")
+    lines.append("</urlset>\n")
+    data = "".join(lines).encode()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
 
 
 def redirect_page(entry: Entry) -> str:

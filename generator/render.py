@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -22,7 +23,14 @@ from mkdocs import utils
 from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
-from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import (
+    File,
+    Files,
+    InclusionLevel,
+    _file_sort_key,
+    get_files,
+    set_exclusions,
+)
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import (
     Page,
@@ -33,6 +41,7 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import get_toc
 
+from generator.plugin import Selection
 from generator.progress import Silent
 
 log = logging.getLogger("mkdocs.commands.build")
@@ -130,12 +139,48 @@ def _populate(page: Page, config: MkDocsConfig, files: Files, md: markdown.Markd
         config._current_page = None
 
 
-def _read_everything(config: MkDocsConfig) -> tuple[Files, Navigation, Environment]:
+def _files_outside(config: MkDocsConfig, skipped: str) -> Files:
+    """``get_files`` of MkDocs 1.6.1, without walking the top-level folder ``skipped``.
+
+    An incremental build renders a few pages; walking the 50,000 entry files
+    only to drop them (the plugin publishes entries itself) would cost a second.
+    """
+    found: list[File] = []
+    conflicting: list[tuple[File, File]] = []
+    for source_dir, dirnames, filenames in os.walk(config.docs_dir, followlinks=True):
+        relative_dir = os.path.relpath(source_dir, config.docs_dir)
+        if relative_dir == ".":
+            dirnames[:] = [d for d in dirnames if d != skipped]
+        dirnames.sort()
+        filenames.sort(key=_file_sort_key)
+        by_dest: dict[str, File] = {}
+        for filename in filenames:
+            file = File(str(Path(relative_dir) / filename), config.docs_dir, config.site_dir,
+                        config.use_directory_urls)
+            previous = by_dest.setdefault(file.dest_uri, file)
+            if previous is not file:
+                conflicting.append((previous, file))
+            found.append(file)
+    set_exclusions(found, config)
+    for first, second in conflicting:  # README.md beside index.md, as MkDocs settles it
+        loser = first if second.inclusion.is_included() else second  # type: ignore[no-untyped-call]
+        if loser in found:
+            found.remove(loser)
+    return Files(found)
+
+
+def _read_everything(
+    config: MkDocsConfig, partial: Selection | None
+) -> tuple[Files, Navigation, Environment]:
     """Files, navigation and every page read and converted: MkDocs' first half."""
     inclusion = InclusionLevel.is_included
-    files = get_files(config)
     env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
+    if partial is None:
+        files = get_files(config)
+        files.add_files_from_theme(env, config)
+    else:  # the theme's own files are unchanged, or the build would not be partial
+        plugin = config.plugins["dvk"]
+        files = _files_outside(config, plugin.config.entries_dir.strip("/"))
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)
@@ -182,8 +227,13 @@ def _render_pages(
     return warnings
 
 
-def build(config: MkDocsConfig) -> None:
-    """Build the site into ``config.site_dir``."""
+def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
+    """Build the site into ``config.site_dir``.
+
+    With ``partial``, build only the selected generated pages and static files,
+    plus the editorial pages (few, and the navigation needs them read), into
+    an empty folder: an incremental build, which then moves them into site/.
+    """
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
     if config.strict:
@@ -195,14 +245,20 @@ def build(config: MkDocsConfig) -> None:
         utils.clean_directory(config.site_dir)
         plugin = config.plugins.get("dvk")
         if plugin is not None:
+            plugin.selection = partial
             plugin.start_search_index(config)  # Pagefind runs while the pages are made
-        files, nav, env = _read_everything(config)
+        files, nav, env = _read_everything(config, partial)
 
-        files.copy_static_files(inclusion=inclusion)
-        for template in config.theme.static_templates:
-            _build_theme_template(template, env, files, config, nav)
-        for template in config.extra_templates:
-            _build_extra_template(template, files, config, nav)
+        if partial is None:
+            files.copy_static_files(inclusion=inclusion)
+            for template in config.theme.static_templates:
+                _build_theme_template(template, env, files, config, nav)
+            for template in config.extra_templates:
+                _build_extra_template(template, files, config, nav)
+        else:  # only the plugin's changed files: the rest of site/ is still current
+            for file in files:
+                if file.src_uri in partial.statics and not file.is_documentation_page():
+                    file.copy_file()
         doc_files = list(files.documentation_pages(inclusion=inclusion))
         worker_warnings = _render_pages(config, doc_files, nav, env)
 

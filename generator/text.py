@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
 import icu
@@ -52,6 +52,8 @@ def _collator() -> icu.Collator:
     return icu.Collator.createInstance(icu.Locale("vi"))
 
 
+# Cached because dvk serve re-sorts the whole catalogue on every edit.
+@lru_cache(maxsize=1 << 17)
 def sort_key(text: str) -> bytes:
     """The ICU "vi" collation key of ``text``."""
     return bytes(_collator().getSortKey(nfc(text)))

@@ -1,0 +1,166 @@
+"""Incremental builds: after any edit, site/ is byte-for-byte what a clean build makes.
+
+Each test edits a small real site, rebuilds it incrementally, builds the same
+content from scratch into another folder, and compares every file. The search
+index is compared by what it contains, since Pagefind names its files afresh
+on each run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import Site
+from generator.build import Builder, Loaded
+
+SOURCE = [{"title": "Bài nguồn", "publisher": "Báo thử", "date": dt.date(2023, 5, 2)}]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of a site but the search index, by path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and "pagefind" not in p.relative_to(root).parts}
+
+
+def indexed_text(root: Path) -> list[str]:
+    """The text of every page in the search index (Pagefind's fragments), sorted."""
+    texts = []
+    for fragment in (root / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        texts.append(json.loads(data)["content"])
+    return sorted(texts)
+
+
+@pytest.fixture
+def sample(site: Site) -> Site:
+    """Seven entries over three provinces, two to an index page."""
+    site.write_config(page_size=2)
+    site.entry("ky-tuc-xa", title="Ký túc xá vùng biên", field="quoc-phong-an-ninh")
+    site.entry("duong-hoa", title="Đường hoa", province="Hà Nam", folder="ninh-binh",
+               sources=SOURCE)
+    site.entry("ao-ca", title="Ao cá", province="Nam Định", folder="ninh-binh", kind="ca-nhan")
+    site.entry("ben-do", title="Bến đò", province="ninh-binh")
+    for title, slug in [("Cà phê", "ca"), ("Cao nguyên", "cao"), ("Dũng cảm", "dung")]:
+        site.entry(f"hn-{slug}", title=title, province="ha-noi", field="van-hoa-xa-hoi")
+    return site
+
+
+def rebuild(site: Site) -> tuple[Builder, Loaded]:
+    builder = Builder(site.config)
+    done = builder.build()
+    assert isinstance(done, Loaded)
+    return builder, done
+
+
+def assert_same_as_clean_build(site: Site, tmp_path: Path) -> None:
+    config = yaml.safe_load(site.config.read_text(encoding="utf-8"))
+    config["docs_dir"] = str(site.content)
+    config["site_dir"] = str(tmp_path / "clean")
+    other = tmp_path / "clean.yml"
+    other.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    clean = Builder(other)
+    assert isinstance(clean.build(), Loaded)
+    assert clean.last_mode == "full"
+    ours, theirs = tree(site.out), tree(tmp_path / "clean")
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert indexed_text(site.out) == indexed_text(tmp_path / "clean")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_summary_edit_rewrites_only_the_pages_that_show_it(sample: Site, tmp_path: Path) -> None:
+    """A new summary reaches the entry page, its index pages and search; other pages stay."""
+    assert sample.run("build") == 0
+    untouched = sample.out / "mo-hinh/ben-do/index.html"
+    stamp = untouched.stat().st_mtime_ns
+    edit(sample.content / "mo-hinh/nghe-an/ky-tuc-xa.md", "Tóm tắt của mô hình thử.",
+         "Ký túc xá cho học sinh vùng biên.")
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert "Ký túc xá cho học sinh vùng biên." in sample.html("mo-hinh/ky-tuc-xa/")
+    assert "Ký túc xá cho học sinh vùng biên." in sample.html("tinh-thanh/nghe-an/")
+    assert untouched.stat().st_mtime_ns == stamp, "a page the edit does not reach is kept"
+    assert any("học sinh vùng biên" in text for text in indexed_text(sample.out))
+    assert_same_as_clean_build(sample, tmp_path)
+
+
+def test_title_edit_reorders_every_index(sample: Site, tmp_path: Path) -> None:
+    """A renamed entry moves to its new place in Vietnamese order, across pages."""
+    assert sample.run("build") == 0
+    edit(sample.content / "mo-hinh/ha-noi/hn-ca.md", "Cà phê", "Đồng lúa")
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert "Đồng lúa" in sample.html("tinh-thanh/ha-noi/trang/2/")
+    assert_same_as_clean_build(sample, tmp_path)
+
+
+def test_added_and_removed_entries(sample: Site, tmp_path: Path) -> None:
+    """A new entry gets its page and its place; a removed one leaves no page behind."""
+    assert sample.run("build") == 0
+    sample.entry("moi", title="Ánh sáng", province="ha-noi", field="kinh-te")
+    (sample.content / "mo-hinh/ninh-binh/ao-ca.md").unlink()
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert "Ánh sáng" in sample.html("mo-hinh/moi/")
+    assert not (sample.out / "mo-hinh/ao-ca").exists()
+    assert not (sample.out / "loai/ca-nhan/index.html").read_text(encoding="utf-8").count(
+        "Ao cá")
+    assert "mo-hinh/moi/" in (sample.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert_same_as_clean_build(sample, tmp_path)
+
+
+def test_images_and_redirects_follow_their_entry(sample: Site, tmp_path: Path) -> None:
+    """An added image is published, a changed one replaced, a dropped redirect removed."""
+    image = sample.content / "mo-hinh/ha-noi/anh.png"
+    image.write_bytes(b"first")
+    sample.entry("hn-cao", title="Cao nguyên", province="ha-noi", field="van-hoa-xa-hoi",
+                 images=[{"src": "anh.png", "alt": "Ảnh", "credit": "Báo thử"}],
+                 redirect_from=["cao-nguyen-cu"])
+    assert sample.run("build") == 0
+    assert (sample.out / "mo-hinh/cao-nguyen-cu/index.html").exists()
+    image.write_bytes(b"second, longer")
+    sample.entry("hn-cao", title="Cao nguyên", province="ha-noi", field="van-hoa-xa-hoi",
+                 images=[{"src": "anh.png", "alt": "Ảnh", "credit": "Báo thử"}])
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert (sample.out / "mo-hinh/hn-cao/anh.png").read_bytes() == b"second, longer"
+    assert not (sample.out / "mo-hinh/cao-nguyen-cu").exists()
+    assert_same_as_clean_build(sample, tmp_path)
+
+
+def test_theme_or_config_change_rebuilds_everything(sample: Site) -> None:
+    """What every page depends on (here the config) makes the next build a full one."""
+    assert sample.run("build") == 0
+    sample.write_config(page_size=3)
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "full"
+    assert not (sample.out / "tinh-thanh/ha-noi/trang/2").exists()
+
+
+def test_failed_incremental_build_leaves_site_as_it_was(
+    sample: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad edit stops the build before site/ is touched, and the next good one catches up."""
+    assert sample.run("build") == 0
+    before = sample.tree_digest()
+    path = sample.content / "mo-hinh/nghe-an/ky-tuc-xa.md"
+    edit(path, "province: nghe-an", "province: Nghệ Anh Hùng")
+    assert sample.run("build") == 1
+    assert "province" in capsys.readouterr().err
+    assert sample.tree_digest() == before
+    edit(path, "province: Nghệ Anh Hùng", "province: nghe-an")
+    edit(path, "Tóm tắt của mô hình thử.", "Đã sửa.")
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert "Đã sửa." in sample.html("mo-hinh/ky-tuc-xa/")

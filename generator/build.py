@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -27,12 +28,19 @@ from generator import render
 from generator.catalogue import Catalogue, EntryCache, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
+from generator.folders import swap
 from generator.pages import build_pages, page_digest, page_output
 from generator.plugin import Selection, ShowcasePlugin, cache_dir
 from generator.progress import Progress
-from generator.search import OUTPUT_DIR
+from generator.search import (
+    OUTPUT_DIR,
+    SearchIndexError,
+    SearchIndexJob,
+    start_search_index,
+)
 
 PLUGIN_NAME = "dvk"
+log = logging.getLogger("mkdocs.commands.serve")
 
 
 class BuildFailed(DvkError):
@@ -288,10 +296,17 @@ class Builder:
     """
 
     def __init__(self, config_file: Path, *, strict: bool = False,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, site_dir: Path | None = None,
+                 background_search: bool = False) -> None:
         self.config_file = config_file
         self.strict = strict
         self.progress = progress
+        self.site_dir = site_dir
+        """Where to build, instead of the config's site_dir (``dvk serve`` builds in the cache)."""
+        self.background_search = background_search
+        """Put the pages in place first and refresh the search index after (``dvk serve``)."""
+        self._search: tuple[SearchIndexJob, threading.Thread] | None = None
+        self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read by this process: what makes ``dvk serve`` rebuild fast."""
         self.last_mode = ""
@@ -299,7 +314,14 @@ class Builder:
 
     def build(self, *, clean: bool = False) -> Loaded | Unchanged:
         """Build site/; see the class for what is rebuilt."""
+        self._stop_search()
+        with self._lock:
+            return self._build(clean)
+
+    def _build(self, clean: bool) -> Loaded | Unchanged:
         config = load_site_config(self.config_file, strict=self.strict)
+        if self.site_dir is not None:
+            config.site_dir = str(self.site_dir)
         now = inputs(config, strict=self.strict)
         final = Path(config.site_dir)
         before = None if clean else _previous(config)
@@ -324,14 +346,63 @@ class Builder:
         if clean:
             shutil.rmtree(cache_dir(Path(config.config_file_path).parent), ignore_errors=True)
         _sweep_abandoned(final)
+        search_needed = before is None or before.search != state.search
+        plugin.index_search = search_needed and not self.background_search
         if before is not None and before.shared == now.shared:
+            if self.background_search and search_needed:
+                state.search = before.search  # the index in place until the new one is
             self._incremental(loaded, before, state)
             self.last_mode = "incremental"
         else:
+            plugin.index_search = not self.background_search
+            if self.background_search:
+                state.search = ""  # no index until the background one is in place
             self._full(loaded)
             self.last_mode = "full"
         _record(config, state)
+        if self.background_search and (search_needed or self.last_mode == "full"):
+            self._start_search(loaded, state)
         return loaded
+
+    def _start_search(self, loaded: Loaded, state: BuildState) -> None:
+        config = loaded.config
+        job = start_search_index(loaded.catalogue, Path(config.site_dir))
+        searched = _search_digest(loaded.catalogue)
+
+        def finish() -> None:
+            try:
+                job.wait()
+            except SearchIndexError as exc:
+                if not job.cancelled:
+                    log.error("dvk: %s", exc)
+                return
+            with self._lock:
+                if self._search is not None and self._search[0] is job:
+                    state.search = searched
+                    _record(config, state)
+                    log.info("Đã cập nhật chỉ mục tìm kiếm (search index updated)")
+
+        thread = threading.Thread(target=finish, name="dvk-search", daemon=True)
+        self._search = (job, thread)
+        thread.start()
+
+    def _stop_search(self) -> None:
+        """Stop a background index that a newer build will replace."""
+        running, self._search = self._search, None
+        if running is not None:
+            job, thread = running
+            job.kill()
+            thread.join()
+
+    def wait_for_search(self) -> None:
+        """Wait until a background search index is in place (for tests and shutdown)."""
+        running = self._search
+        if running is not None:
+            running[1].join()
+
+    def close(self) -> None:
+        """Stop any background work."""
+        self._stop_search()
 
     def _full(self, loaded: Loaded) -> None:
         config = loaded.config
@@ -342,7 +413,7 @@ class Builder:
         try:
             _render(config, None)
             _forget(config)
-            _swap(staging, final)
+            swap(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             config.site_dir = str(final)
@@ -356,7 +427,6 @@ class Builder:
         gone += before.statics.keys() - now.statics.keys()
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()
-        loaded.plugin.index_search = now.search != before.search
         staging = final.with_name(f".{final.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         config.site_dir = str(staging)
@@ -394,7 +464,7 @@ def _move_into(staging: Path, final: Path, gone: Sequence[str]) -> None:
             (Path(walked) / name).replace(final / relative / name)
     index = staging / OUTPUT_DIR
     if index.is_dir():
-        _swap(index, final / OUTPUT_DIR)
+        swap(index, final / OUTPUT_DIR)
     for uri in gone:
         target = final / uri
         target.unlink(missing_ok=True)
@@ -416,17 +486,3 @@ def _sweep_abandoned(final: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
         except PermissionError:
             pass  # alive, and someone else's
-
-
-def _swap(staging: Path, final: Path) -> None:
-    """Put ``staging`` in place of ``final`` with two renames, never a half-written site."""
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except BaseException:
-        if old.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -57,15 +57,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
+    from generator.serve import serve
 
-    from generator.build import load
-
-    load(Path(args.config), strict=args.strict)  # report content errors our way first
-    serve(
-        config_file=args.config, dev_addr=args.dev_addr, livereload=True, watch_theme=True,
-        strict=args.strict,
-    )
+    serve(Path(args.config), dev_addr=args.dev_addr, strict=args.strict,
+          report=lambda exc: _report(exc.problems, sys.stderr))
     return EXIT_OK
 
 

@@ -164,6 +164,8 @@ def _feed(digest: Any, value: object) -> None:
         digest.update(f"O{value.name};".encode())
     elif isinstance(value, FieldOfWork):
         digest.update(f"F{value.slug};".encode())
+    elif isinstance(value, tuple) and value and isinstance(value[0], Entry):
+        digest.update(f"E{';'.join(e.digest for e in value)};".encode())  # the hot path
     elif isinstance(value, tuple):
         digest.update(b"(")
         for item in value:
@@ -181,7 +183,10 @@ def _feed(digest: Any, value: object) -> None:
 def page_digest(page: VirtualPage) -> str:
     """A digest of everything ``page`` renders from, besides the config, theme and code."""
     digest = hashlib.blake2b(digest_size=16)
-    _feed(digest, page)
+    if isinstance(page.context, EntryPage):  # the page is its entry: 50,000 of them
+        digest.update(f"{page.src_uri};{page.template};{page.context.entry.digest}".encode())
+    else:
+        _feed(digest, page)
     return digest.hexdigest()
 
 

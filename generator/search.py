@@ -24,6 +24,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from generator.catalogue import Catalogue
+from generator.folders import swap
 from generator.model import Entry
 from generator.text import fold
 
@@ -185,6 +186,7 @@ class SearchIndexJob:
         self._log = scratch / "pagefind.log"
         command = [str(binary), "--site", str(scratch / "records"),
                    "--output-path", str(self._output), "--force-language", "vi", "--quiet"]
+        self.cancelled = False
         self._pid = os.fork()
         if self._pid == 0:  # the child: records, then Pagefind in its place
             code = 1
@@ -202,6 +204,12 @@ class SearchIndexJob:
         _, status = os.waitpid(self._pid, 0)
         return os.waitstatus_to_exitcode(status)
 
+    def kill(self) -> None:
+        """Stop Pagefind; ``wait``, in whichever thread runs it, then fails and cleans up."""
+        self.cancelled = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+
     def cancel(self) -> None:
         """Stop Pagefind and remove the scratch records (the build failed)."""
         with contextlib.suppress(ProcessLookupError):
@@ -217,9 +225,13 @@ class SearchIndexJob:
                 raise SearchIndexError(f"pagefind failed:\n{output}")
             for name in UNUSED_BUNDLES:
                 (self._output / name).unlink(missing_ok=True)
+            # Moved beside its place first (the scratch folder may be on another
+            # file system), then swapped in: a reader never sees half an index.
             target = self._site_dir / OUTPUT_DIR
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.move(self._output, target)
+            beside = target.with_name(f".{OUTPUT_DIR}.new-{os.getpid()}")
+            shutil.rmtree(beside, ignore_errors=True)
+            shutil.move(self._output, beside)
+            swap(beside, target)
         finally:
             self._scratch.cleanup()
 

@@ -6,6 +6,7 @@ the catalogue: each index is a list in Vietnamese order, computed once.
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,13 +107,18 @@ class Catalogue:
 
 def _group_key(entry: Entry) -> tuple[int, bytes, bytes]:
     old = entry.old_province
-    return (0 if old is None else 1, sort_key(old.name) if old else b"", sort_key(entry.title))
+    return (0 if old is None else 1, sort_key(old.name) if old else b"", entry.title_key)
 
 
 def entry_files(settings: Settings) -> list[Path]:
     """Every entry file under the entries folder, in a stable order."""
-    root = settings.entries_path
-    return sorted(root.rglob("*.md")) if root.is_dir() else []
+    # os.walk and string sorting: Path.rglob and sorting Paths take a second
+    # at 50,000 entries, which dvk serve would pay on every edit.
+    found: list[str] = []
+    for folder, dirnames, filenames in os.walk(settings.entries_path):
+        dirnames.sort()
+        found.extend(os.path.join(folder, name) for name in filenames if name.endswith(".md"))  # noqa: PTH118
+    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]  # noqa: PTH206
 
 
 class EntryCache:
@@ -129,7 +135,7 @@ class EntryCache:
         self, path: Path, settings: Settings, registry: ProvinceRegistry
     ) -> tuple[Entry | None, list[Problem]]:
         """The entry at ``path`` and its problems, from the cache if the file is unchanged."""
-        info = path.stat()
+        info = os.stat(path)  # noqa: PTH116 (the same call, without a Path method's overhead)
         stamp = (info.st_size, info.st_mtime_ns)
         known = self._loaded.get(path)
         if known is not None and known[0] == stamp:
@@ -165,5 +171,5 @@ def load_catalogue(
     problems.extend(check_catalogue(entries, settings))
     if any(p.severity is Severity.ERROR for p in problems):
         raise ContentErrors(problems)
-    ordered = tuple(sorted(entries, key=lambda e: (sort_key(e.title), e.id)))
+    ordered = tuple(sorted(entries, key=lambda e: (e.title_key, e.id)))
     return Catalogue(settings, registry, ordered, tuple(problems))

@@ -21,7 +21,7 @@ from generator.errors import Problem, Severity, display_path
 from generator.model import Entry, EntryFrontMatter, FieldOfWork, Image, Kind, Source
 from generator.provinces import ProvinceMatch, ProvinceRegistry
 from generator.settings import Settings
-from generator.text import fold
+from generator.text import fold, sort_key
 
 try:  # The C loader is several times faster; fall back where libyaml is absent.
     from yaml import CSafeLoader as _BaseLoader
@@ -395,5 +395,6 @@ def load_entry(
         rel_path=path.relative_to(settings.content_dir).as_posix(),
         lines={str(k.value): fm.first_line + k.start_mark.line for k, _ in _mapping_items(fm.node)},
         digest=fm.digest,
+        title_key=sort_key(spec.title),
     )
     return entry, problems

@@ -201,6 +201,8 @@ class Entry:
     """Line of each top-level key, so later checks can locate their messages."""
     digest: str = dataclass_field(default="", compare=False, repr=False)
     """A digest of the entry file's place and text: what a page made from it depends on."""
+    title_key: bytes = dataclass_field(default=b"", compare=False, repr=False)
+    """The title's collation key, computed once per load (sorting needs it 50,000 times)."""
 
     @property
     def url(self) -> str:

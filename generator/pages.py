@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields
+from functools import cache
 from math import ceil
 from typing import Any, TypeVar
 
@@ -156,7 +157,9 @@ def _feed(digest: Any, value: object) -> None:
     # same inputs get the same digest. An entry stands for its file's digest
     # (the rest of an entry derives from the file, the config and the code,
     # and those are part of every page's inputs already).
-    if isinstance(value, Entry):
+    if isinstance(value, tuple):
+        _feed_tuple(digest, value)
+    elif isinstance(value, Entry):
         digest.update(f"E{value.digest};".encode())
     elif isinstance(value, Province):
         digest.update(f"P{value.slug};".encode())
@@ -164,20 +167,33 @@ def _feed(digest: Any, value: object) -> None:
         digest.update(f"O{value.name};".encode())
     elif isinstance(value, FieldOfWork):
         digest.update(f"F{value.slug};".encode())
-    elif isinstance(value, tuple) and value and isinstance(value[0], Entry):
-        digest.update(f"E{';'.join(e.digest for e in value)};".encode())  # the hot path
-    elif isinstance(value, tuple):
+    elif hasattr(type(value), "__dataclass_fields__"):
+        kind: Any = type(value)
+        digest.update(f"{kind.__name__}{{".encode())
+        for name in _field_names(kind):
+            _feed(digest, getattr(value, name))
+        digest.update(b"}")
+    else:
+        digest.update(f"{value!r};".encode())
+
+
+def _feed_tuple(digest: Any, value: tuple[Any, ...]) -> None:
+    if not value:
+        digest.update(b"()")
+    elif isinstance(value[0], Entry):  # the hot path: a page's entries
+        digest.update(f"E{';'.join(e.digest for e in value)};".encode())
+    elif isinstance(value[0], str):  # a pager's URLs
+        digest.update(f"S{chr(31).join(value)};".encode())
+    else:
         digest.update(b"(")
         for item in value:
             _feed(digest, item)
         digest.update(b")")
-    elif is_dataclass(value):
-        digest.update(f"{type(value).__name__}{{".encode())
-        for item in fields(value):
-            _feed(digest, getattr(value, item.name))
-        digest.update(b"}")
-    else:
-        digest.update(f"{value!r};".encode())
+
+
+@cache
+def _field_names(kind: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 def page_digest(page: VirtualPage) -> str:

@@ -100,6 +100,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.index_search = True
         """False when an incremental build found the search records unchanged."""
         self._doc_urls: list[str] = []
+        self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
         self.progress: Progress = Silent()
         """Set by the CLI to show a progress bar on a terminal."""
         self.pages_per_step = 1
@@ -157,6 +158,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def statics(self) -> dict[str, StaticFile]:
         """Every file the plugin publishes as is: redirects, entry images and fonts."""
         assert self.catalogue is not None and self.settings is not None
+        if self._statics is not None and self._statics[0] is self.catalogue:
+            return self._statics[1]
         found: dict[str, StaticFile] = {}
         for entry in self.catalogue.entries:
             for old_id in entry.redirect_from:
@@ -168,6 +171,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
             dest = f"assets/fonts/{name}"
             found[dest] = StaticFile(dest, path=path)
+        self._statics = (self.catalogue, found)
         return found
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:

@@ -45,6 +45,8 @@ from generator.plugin import Selection
 from generator.progress import Silent
 
 log = logging.getLogger("mkdocs.commands.build")
+FORK_THRESHOLD = 200
+"""Fewer pages than this render in the build's own process."""
 
 
 def workers() -> int:
@@ -200,7 +202,9 @@ def _render_pages(
     config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Environment
 ) -> int:
     """Render and write every page on every core; return the workers' warning count."""
-    count = workers()
+    # Forking a large process costs a few tenths of a second: not worth it for
+    # the handful of pages of an incremental build.
+    count = workers() if len(doc_files) >= FORK_THRESHOLD else 1
     children = [_fork_worker(doc_files[k::count], config, doc_files, nav, env)
                 for k in range(1, count)]
     plugin = config.plugins.get("dvk")

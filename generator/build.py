@@ -30,7 +30,7 @@ from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
 from generator.folders import swap
 from generator.pages import build_pages, page_digest, page_output
-from generator.plugin import Selection, ShowcasePlugin, cache_dir
+from generator.plugin import Selection, ShowcasePlugin, cache_dir, records_dir, site_key
 from generator.progress import Progress
 from generator.search import (
     OUTPUT_DIR,
@@ -216,7 +216,7 @@ def _site_id(final: Path) -> tuple[int, int]:
 
 
 def _state_file(config: MkDocsConfig) -> Path:
-    site = hashlib.sha256(str(Path(config.site_dir).resolve()).encode()).hexdigest()[:16]
+    site = site_key(Path(config.site_dir))
     return cache_dir(Path(config.config_file_path).parent) / f"last-build-{site}.pickle"
 
 
@@ -341,6 +341,7 @@ class Builder:
             plugin.progress = self.progress
         plugin.catalogue = loaded.catalogue
         plugin.site_pages = build_pages(loaded.catalogue)
+        plugin.search_records = records_dir(loaded.catalogue.settings.root, final)
         state = BuildState(
             shared=now.shared, entries=now.entries, site=str(final), site_id=(0, 0),
             pages={uri: page_digest(p) for uri, p in plugin.site_pages.pages.items()},
@@ -372,7 +373,8 @@ class Builder:
 
     def _start_search(self, loaded: Loaded, state: BuildState) -> None:
         config = loaded.config
-        job = start_search_index(loaded.catalogue, Path(config.site_dir))
+        job = start_search_index(loaded.catalogue, Path(config.site_dir),
+                                 records_dir(loaded.catalogue.settings.root, Path(config.site_dir)))
         searched = _search_digest(loaded.catalogue)
 
         def finish() -> None:

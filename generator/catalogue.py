@@ -110,7 +110,7 @@ def _group_key(entry: Entry) -> tuple[int, bytes, bytes]:
     return (0 if old is None else 1, sort_key(old.name) if old else b"", entry.title_key)
 
 
-def entry_files(settings: Settings) -> list[Path]:
+def entry_files(settings: Settings) -> list[str]:
     """Every entry file under the entries folder, in a stable order."""
     # os.walk and string sorting: Path.rglob and sorting Paths take a second
     # at 50,000 entries, which dvk serve would pay on every edit.
@@ -118,7 +118,7 @@ def entry_files(settings: Settings) -> list[Path]:
     for folder, dirnames, filenames in os.walk(settings.entries_path):
         dirnames.sort()
         found.extend(os.path.join(folder, name) for name in filenames if name.endswith(".md"))  # noqa: PTH118
-    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]  # noqa: PTH206
+    return sorted(found, key=lambda name: name.split(os.sep))  # noqa: PTH206
 
 
 class EntryCache:
@@ -129,10 +129,10 @@ class EntryCache:
     """
 
     def __init__(self) -> None:
-        self._loaded: dict[Path, tuple[tuple[int, int], Entry | None, list[Problem]]] = {}
+        self._loaded: dict[str, tuple[tuple[int, int], Entry | None, list[Problem]]] = {}
 
     def load(
-        self, path: Path, settings: Settings, registry: ProvinceRegistry
+        self, path: str, settings: Settings, registry: ProvinceRegistry
     ) -> tuple[Entry | None, list[Problem]]:
         """The entry at ``path`` and its problems, from the cache if the file is unchanged."""
         info = os.stat(path)  # noqa: PTH116 (the same call, without a Path method's overhead)
@@ -140,11 +140,11 @@ class EntryCache:
         known = self._loaded.get(path)
         if known is not None and known[0] == stamp:
             return known[1], known[2]
-        entry, problems = load_entry(path, settings, registry)
+        entry, problems = load_entry(Path(path), settings, registry)
         self._loaded[path] = (stamp, entry, problems)
         return entry, problems
 
-    def keep_only(self, paths: Iterable[Path]) -> None:
+    def keep_only(self, paths: Iterable[str]) -> None:
         """Forget the entries of files that are gone."""
         wanted = set(paths)
         for path in [p for p in self._loaded if p not in wanted]:
@@ -162,7 +162,7 @@ def load_catalogue(
     paths = entry_files(settings)
     for path in paths:
         entry, found = (cache.load(path, settings, registry) if cache is not None
-                        else load_entry(path, settings, registry))
+                        else load_entry(Path(path), settings, registry))
         problems.extend(found)
         if entry is not None:
             entries.append(entry)

@@ -10,8 +10,10 @@ queries still match the original words and keep Pagefind's boost.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -149,13 +151,31 @@ class SearchIndexError(Exception):
 
 
 def _write_records(items: Iterable[Record], folder: Path) -> int:
-    count = 0
+    """Write each record as a page under ``folder``, skipping those already there.
+
+    The folder is kept between builds (a manifest holds each record's digest),
+    so that after an edit only the changed records are written, not 50,000.
+    """
+    manifest = folder / ".manifest.pickle"
+    try:
+        known: dict[str, str] = pickle.loads(manifest.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError):
+        shutil.rmtree(folder, ignore_errors=True)
+        known = {}
+    manifest.unlink(missing_ok=True)  # until the folder matches it again
+    written: dict[str, str] = {}
     for record in items:
-        path = folder / record.url.strip("/") / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record.document, encoding="utf-8")
-        count += 1
-    return count
+        data = record.document.encode()
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        written[record.url] = digest
+        if known.get(record.url) != digest:
+            path = folder / record.url.strip("/") / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for url in known.keys() - written.keys():
+        (folder / url.strip("/") / "index.html").unlink(missing_ok=True)
+    manifest.write_bytes(pickle.dumps(written, protocol=pickle.HIGHEST_PROTOCOL))
+    return len(written)
 
 
 UNUSED_BUNDLES = (
@@ -173,7 +193,7 @@ class SearchIndexJob:
     becomes the Pagefind binary, while the build goes on reading the pages.
     """
 
-    def __init__(self, catalogue: Catalogue, site_dir: Path) -> None:
+    def __init__(self, catalogue: Catalogue, site_dir: Path, records_dir: Path) -> None:
         binary = get_executable()
         if binary is None:
             raise SearchIndexError("the pagefind binary is missing: install pagefind[bin]")
@@ -184,14 +204,14 @@ class SearchIndexJob:
         # done, so it may start before the site folder is even created.
         self._output = scratch / OUTPUT_DIR
         self._log = scratch / "pagefind.log"
-        command = [str(binary), "--site", str(scratch / "records"),
+        command = [str(binary), "--site", str(records_dir),
                    "--output-path", str(self._output), "--force-language", "vi", "--quiet"]
         self.cancelled = False
         self._pid = os.fork()
         if self._pid == 0:  # the child: records, then Pagefind in its place
             code = 1
             try:
-                _write_records(records(catalogue), scratch / "records")
+                _write_records(records(catalogue), records_dir)
                 log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 os.dup2(log, 1)
                 os.dup2(log, 2)
@@ -236,11 +256,14 @@ class SearchIndexJob:
             self._scratch.cleanup()
 
 
-def start_search_index(catalogue: Catalogue, site_dir: Path) -> SearchIndexJob:
+def start_search_index(
+    catalogue: Catalogue, site_dir: Path, records_dir: Path
+) -> SearchIndexJob:
     """Start building the Pagefind index of ``catalogue`` into ``site_dir``/pagefind.
 
-    The records go to a scratch folder as small HTML files, and one run of the
+    The records go to ``records_dir`` as small HTML files (kept there for the
+    next build, which rewrites only those that changed), and one run of the
     Pagefind binary indexes them on every core. (Pagefind's Python API waits
     0.1 s for each response, which is 80 minutes for 50,000 entries.)
     """
-    return SearchIndexJob(catalogue, site_dir)
+    return SearchIndexJob(catalogue, site_dir, records_dir)

@@ -59,3 +59,50 @@ def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
         process.wait(timeout=20)
     output = log.read_text(encoding="utf-8")
     assert f"Serving on {base}" in output, output
+
+
+def test_serve_keeps_the_last_good_site_and_refreshes_search(site: Site) -> None:
+    """A broken edit is reported and the old page stays; a fixed one shows, then is searchable."""
+    import gzip
+    import json
+    import os
+    from pathlib import Path
+
+    path = site.entry("xem-thu", title="Tên ban đầu")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = site.root / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--config", str(site.config),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    served = Path(os.environ["DVK_CACHE_DIR"]) / "serve" / "site"
+
+    def indexed(word: str) -> bool:
+        for fragment in (served / "pagefind" / "fragment").glob("*.pf_fragment"):
+            try:
+                data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+            except (OSError, EOFError):
+                continue  # being replaced
+            if word in json.loads(data)["content"]:
+                return True
+        return False
+
+    try:
+        assert _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60), \
+            log.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("province: nghe-an", "province: Nghệ Anh Hùng"),
+                        encoding="utf-8")
+        assert _wait_for(lambda: "province: tỉnh/thành không xác định" in log.read_text(
+            encoding="utf-8"), 30), log.read_text(encoding="utf-8")
+        assert "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/")
+        path.write_text(text.replace("Tên ban đầu", "Tên đã sửa").replace(
+            "Tóm tắt của mô hình thử.", "Hợp tác xã rau sạch."), encoding="utf-8")
+        assert _wait_for(lambda: "Tên đã sửa" in _get(base + "mo-hinh/xem-thu/"), 30)
+        assert _wait_for(lambda: indexed("Hợp tác xã rau sạch"), 60), "search never caught up"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -106,14 +106,18 @@ def load(config_file: Path, *, strict: bool = False) -> Loaded:
     return check(load_site_config(config_file, strict=strict), strict=strict)
 
 
-def check(config: MkDocsConfig, *, strict: bool = False,
-          cache: EntryCache | None = None) -> Loaded:
-    """Check every entry of a loaded config; raise ``ContentErrors`` on any error."""
+def check(config: MkDocsConfig, *, strict: bool = False, cache: EntryCache | None = None,
+          entry_files: dict[str, tuple[int, int]] | None = None) -> Loaded:
+    """Check every entry of a loaded config; raise ``ContentErrors`` on any error.
+
+    ``entry_files``, each entry file's (size, mtime) when the caller has just
+    listed them, saves listing them again.
+    """
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, ShowcasePlugin)
     settings = settings_from(plugin.config, config)
     plugin.settings = settings
-    catalogue = load_catalogue(settings, cache=cache)
+    catalogue = load_catalogue(settings, cache=cache, listed=entry_files)
     if strict and catalogue.warnings:
         raise ContentErrors(
             Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR)
@@ -131,23 +135,29 @@ class Unchanged:
     warnings: tuple[Problem, ...]
 
 
-def _files_state(root: Path, digest: Any, skipped: Path | None = None) -> None:
+def _files_state(
+    root: Path, digest: Any, skipped: Path | None = None,
+    entries: dict[str, tuple[int, int]] | None = None,
+) -> None:
     # Path, size and mtime of every file: a stat per file, no reads, so that
-    # 50,000 entries cost a fraction of a second.
+    # 50,000 entries cost a fraction of a second. With ``entries``, the size
+    # and mtime of each Markdown file are kept too, for the entry cache.
     stack = [root]
     while stack:
         folder = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            found = sorted(os.scandir(folder), key=lambda e: e.name)
         except FileNotFoundError:
             continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if skipped is None or Path(entry.path) != skipped:
-                    stack.append(Path(entry.path))
+        for item in found:
+            if item.is_dir(follow_symlinks=False):
+                if skipped is None or Path(item.path) != skipped:
+                    stack.append(Path(item.path))
             else:
-                info = entry.stat()
-                digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                info = item.stat()
+                digest.update(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                if entries is not None and item.name.endswith(".md"):
+                    entries[item.path] = (info.st_size, info.st_mtime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +172,8 @@ class Inputs:
 
     shared: str
     entries: str
+    entry_files: dict[str, tuple[int, int]]
+    """Each entry file's path -> (size, mtime), as found while digesting them."""
 
 
 def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
@@ -181,8 +193,9 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
         _files_state(Path(config.theme.custom_dir), shared)
     _files_state(Path(__file__).parent, shared)  # the generator itself, for editable installs
     entries = hashlib.sha256()
-    _files_state(entries_dir, entries)
-    return Inputs(shared.hexdigest(), entries.hexdigest())
+    entry_files: dict[str, tuple[int, int]] = {}
+    _files_state(entries_dir, entries, entries=entry_files)
+    return Inputs(shared.hexdigest(), entries.hexdigest(), entry_files)
 
 
 @dataclass
@@ -335,7 +348,8 @@ class Builder:
         if before is not None and (before.shared, before.entries) == (now.shared, now.entries):
             self.last_mode = "unchanged"
             return Unchanged(before.entry_count, str(final), before.problems())
-        loaded = check(config, strict=self.strict, cache=self.entry_cache)
+        loaded = check(config, strict=self.strict, cache=self.entry_cache,
+                       entry_files=now.entry_files)
         plugin = loaded.plugin
         if self.progress is not None:
             plugin.progress = self.progress
@@ -353,7 +367,8 @@ class Builder:
             version=STATE_VERSION,
         )
         _sweep_abandoned(final)
-        search_needed = before is None or before.search != state.search
+        searched = state.search
+        search_needed = before is None or before.search != searched
         plugin.index_search = search_needed and not self.background_search
         if before is not None and before.shared == now.shared:
             if self.background_search and search_needed:
@@ -368,14 +383,15 @@ class Builder:
             self.last_mode = "full"
         _record(config, state)
         if self.background_search and (search_needed or self.last_mode == "full"):
-            self._start_search(loaded, state)
+            self._start_search(loaded, state, searched)
         return loaded
 
-    def _start_search(self, loaded: Loaded, state: BuildState) -> None:
+    def _start_search(self, loaded: Loaded, state: BuildState, searched: str) -> None:
+        """Index ``searched`` (the entries' digest) in the background, then record it."""
         config = loaded.config
+        assert loaded.plugin.search_records is not None
         job = start_search_index(loaded.catalogue, Path(config.site_dir),
-                                 records_dir(loaded.catalogue.settings.root, Path(config.site_dir)))
-        searched = _search_digest(loaded.catalogue)
+                                 loaded.plugin.search_records)
 
         def finish() -> None:
             try:
@@ -413,38 +429,40 @@ class Builder:
         self._stop_search()
 
     def _full(self, loaded: Loaded) -> None:
-        config = loaded.config
-        final = Path(config.site_dir)
-        staging = final.with_name(f".{final.name}.building-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        config.site_dir = str(staging)
-        try:
-            _render(config, None)
-            _forget(config)
+        with _staging(loaded.config) as (staging, final):
+            _render(loaded.config, None)
+            _forget(loaded.config)
             swap(staging, final)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            config.site_dir = str(final)
 
     def _incremental(self, loaded: Loaded, before: BuildState, now: BuildState) -> None:
         config = loaded.config
-        final = Path(config.site_dir)
         pages = {uri for uri, d in now.pages.items() if before.pages.get(uri) != d}
         statics = {dest for dest, d in now.statics.items() if before.statics.get(dest) != d}
         gone = [page_output(uri) for uri in before.pages.keys() - now.pages.keys()]
         gone += before.statics.keys() - now.statics.keys()
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()
-        staging = final.with_name(f".{final.name}.building-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        config.site_dir = str(staging)
-        try:
+        with _staging(config) as (staging, final):
             _render(config, Selection(frozenset(pages), frozenset(statics)))
             _forget(config)
             _move_into(staging, final, gone)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            config.site_dir = str(final)
+
+
+@contextmanager
+def _staging(config: MkDocsConfig) -> Iterator[tuple[Path, Path]]:
+    """Point the build at an empty staging folder beside site/; yield (staging, site/).
+
+    Afterwards the config points at site/ again and the staging folder is gone.
+    """
+    final = Path(config.site_dir)
+    staging = final.with_name(f".{final.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    config.site_dir = str(staging)
+    try:
+        yield staging, final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        config.site_dir = str(final)
 
 
 def build(

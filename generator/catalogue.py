@@ -118,7 +118,12 @@ def entry_files(settings: Settings) -> list[str]:
     for folder, dirnames, filenames in os.walk(settings.entries_path):
         dirnames.sort()
         found.extend(os.path.join(folder, name) for name in filenames if name.endswith(".md"))  # noqa: PTH118
-    return sorted(found, key=lambda name: name.split(os.sep))  # noqa: PTH206
+    return sort_paths(found)
+
+
+def sort_paths(paths: Iterable[str]) -> list[str]:
+    """File paths in the order ``sorted`` gives their ``Path``s: folder by folder."""
+    return sorted(paths, key=lambda name: name.split(os.sep))  # noqa: PTH206
 
 
 class EntryCache:
@@ -132,11 +137,16 @@ class EntryCache:
         self._loaded: dict[str, tuple[tuple[int, int], Entry | None, list[Problem]]] = {}
 
     def load(
-        self, path: str, settings: Settings, registry: ProvinceRegistry
+        self, path: str, settings: Settings, registry: ProvinceRegistry,
+        stamp: tuple[int, int] | None = None,
     ) -> tuple[Entry | None, list[Problem]]:
-        """The entry at ``path`` and its problems, from the cache if the file is unchanged."""
-        info = os.stat(path)  # noqa: PTH116 (the same call, without a Path method's overhead)
-        stamp = (info.st_size, info.st_mtime_ns)
+        """The entry at ``path`` and its problems, from the cache if the file is unchanged.
+
+        ``stamp`` is the file's (size, mtime) if the caller has it already.
+        """
+        if stamp is None:
+            info = os.stat(path)  # noqa: PTH116 (the same call, without a Path method's overhead)
+            stamp = (info.st_size, info.st_mtime_ns)
         known = self._loaded.get(path)
         if known is not None and known[0] == stamp:
             return known[1], known[2]
@@ -153,15 +163,20 @@ class EntryCache:
 
 def load_catalogue(
     settings: Settings, registry: ProvinceRegistry | None = None,
-    cache: EntryCache | None = None,
+    cache: EntryCache | None = None, listed: dict[str, tuple[int, int]] | None = None,
 ) -> Catalogue:
-    """Load and check every entry; raise ``ContentErrors`` with all problems if any is an error."""
+    """Load and check every entry; raise ``ContentErrors`` with all problems if any is an error.
+
+    ``listed`` maps each entry file to its (size, mtime), when the caller has
+    just listed the entries folder: it is not listed again.
+    """
     registry = registry or default_registry()
     problems: list[Problem] = []
     entries: list[Entry] = []
-    paths = entry_files(settings)
+    listed = listed or {}
+    paths = sort_paths(listed) if listed else entry_files(settings)
     for path in paths:
-        entry, found = (cache.load(path, settings, registry) if cache is not None
+        entry, found = (cache.load(path, settings, registry, listed.get(path)) if cache is not None
                         else load_entry(Path(path), settings, registry))
         problems.extend(found)
         if entry is not None:

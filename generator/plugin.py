@@ -108,9 +108,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.selection: Selection | None = None
         """Set by an incremental build: the only pages and static files to make."""
         self.index_search = True
+        """False when an incremental build found the search records unchanged."""
         self.search_records: Path | None = None
         """Where the search records are kept between builds; set by ``dvk build``."""
-        """False when an incremental build found the search records unchanged."""
         self._doc_urls: list[str] = []
         self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
         self.progress: Progress = Silent()

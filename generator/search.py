@@ -208,6 +208,7 @@ class SearchIndexJob:
         command = [str(binary), "--site", str(records_dir),
                    "--output-path", str(self._output), "--force-language", "vi", "--quiet"]
         self.cancelled = False
+        self._exited = False
         self._pid = os.fork()
         if self._pid == 0:  # the child: records, then Pagefind in its place
             code = 1
@@ -223,13 +224,15 @@ class SearchIndexJob:
 
     def _reap(self) -> int:
         _, status = os.waitpid(self._pid, 0)
+        self._exited = True  # from here on the pid may belong to another process
         return os.waitstatus_to_exitcode(status)
 
     def kill(self) -> None:
         """Stop Pagefind; ``wait``, in whichever thread runs it, then fails and cleans up."""
         self.cancelled = True
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)
+        if not self._exited:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
 
     def cancel(self) -> None:
         """Stop Pagefind and remove its scratch folder (the build failed)."""

@@ -151,7 +151,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Entry files and their images are published at /mo-hinh/<id>/, never at
         # their place in the content folder, which follows the province.
         kept = [f for f in files if not f.src_uri.startswith(prefix)]
-        self._doc_urls = [f.url for f in kept
+        # MkDocs calls the home page's URL "./": the sitemap wants the site root.
+        self._doc_urls = [f.url.removeprefix("./") for f in kept
                           if f.is_documentation_page() and f.inclusion.is_included()]
         out = Files(kept)
         taken = {f.src_uri for f in kept}

@@ -284,3 +284,14 @@ def test_parallel_build_matches_mkdocs_own_build(built: Site, tmp_path: Path) ->
     ours, theirs = tree(built.out), tree(reference)
     assert sorted(ours) == sorted(theirs)
     assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
+def test_sitemap_lists_every_page_once_from_the_site_root(built: Site) -> None:
+    """The sitemap has the home page, the editorial pages, every entry and index page."""
+    sitemap = (built.out / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locs[0] == "/"
+    assert {"/gioi-thieu/", "/mo-hinh/ky-tuc-xa-vung-bien/", "/tinh-thanh/ha-noi/trang/2/",
+            "/tim-kiem/"} <= set(locs)
+    assert len(locs) == len(set(locs))
+    assert [loc for loc in locs if "/./" in loc] == []

@@ -28,7 +28,7 @@ from generator import render
 from generator.catalogue import Catalogue, EntryCache, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
-from generator.folders import swap
+from generator.folders import discard, swap
 from generator.pages import build_pages, page_digest, page_output
 from generator.plugin import Selection, ShowcasePlugin, cache_dir, records_dir, site_key
 from generator.progress import Progress
@@ -341,9 +341,15 @@ class Builder:
         if self.site_dir is not None:
             config.site_dir = str(self.site_dir)
         now = inputs(config, strict=self.strict)
+        deleting = discard(cache_dir(Path(config.config_file_path).parent)) if clean else None
+        try:
+            return self._build_from(config, now, clean)
+        finally:
+            if deleting is not None:
+                deleting.wait()
+
+    def _build_from(self, config: MkDocsConfig, now: Inputs, clean: bool) -> Loaded | Unchanged:
         final = Path(config.site_dir)
-        if clean:
-            shutil.rmtree(cache_dir(Path(config.config_file_path).parent), ignore_errors=True)
         before = None if clean else _previous(config)
         if before is not None and (before.shared, before.entries) == (now.shared, now.entries):
             self.last_mode = "unchanged"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 
@@ -22,3 +23,18 @@ def swap(staging: Path, final: Path) -> None:
             old.rename(final)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(folder: Path) -> subprocess.Popen[bytes] | None:
+    """Move ``folder`` out of the way at once and delete it in another process.
+
+    For folders of tens of thousands of files (the search records), whose
+    deletion would otherwise hold up the build that follows for seconds.
+    The caller waits for the returned process before it exits.
+    """
+    if not folder.exists():
+        return None
+    doomed = folder.with_name(f".{folder.name}.discarded-{os.getpid()}")
+    shutil.rmtree(doomed, ignore_errors=True)
+    folder.rename(doomed)
+    return subprocess.Popen(["rm", "-rf", "--", str(doomed)])

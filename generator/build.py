@@ -29,6 +29,7 @@ from generator.catalogue import Catalogue, EntryCache, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
 from generator.folders import discard, swap
+from generator.history import head
 from generator.pages import build_pages, page_digest, page_output
 from generator.plugin import Selection, ShowcasePlugin, cache_dir, records_dir, site_key
 from generator.progress import Progress
@@ -186,6 +187,8 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     shared = hashlib.sha256()
     shared.update(Path(config.config_file_path).read_bytes())
     shared.update(f"strict={strict}".encode())
+    # The config file may take these from the environment (!ENV).
+    shared.update(f"{config.site_url}|{config.repo_url}|{config.edit_uri}".encode())
     for package in ("mkdocs", "mkdocs-material", "pagefind", "dvk"):
         shared.update(f"{package}={version(package)}".encode())
     _files_state(docs, shared, skipped=entries_dir)
@@ -195,6 +198,7 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     entries = hashlib.sha256()
     entry_files: dict[str, tuple[int, int]] = {}
     _files_state(entries_dir, entries, entries=entry_files)
+    entries.update(head(docs).encode())  # a commit changes pages' "last updated" dates
     return Inputs(shared.hexdigest(), entries.hexdigest(), entry_files)
 
 

@@ -33,6 +33,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     loaded = load(Path(args.config), strict=args.strict)
     _report(loaded.catalogue.warnings, sys.stderr)
     count = len(loaded.catalogue.entries)
+    if args.published:
+        from generator.guard import check_published
+
+        held = check_published(loaded.catalogue, args.published)
+        print(f"{held} URL đã công bố vẫn còn hoặc được chuyển hướng "
+              f"({held} published URLs still answer)")
     print(f"Đã kiểm tra {count} mô hình: không có lỗi ({count} entries checked: no errors)")
     return EXIT_OK
 
@@ -94,7 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build = sub.add_parser("build", parents=[common], help="check and build site/")
     build.add_argument("--clean", action="store_true", help="drop caches and rebuild everything")
-    sub.add_parser("check", parents=[common], help="validate the content without rendering")
+    check = sub.add_parser("check", parents=[common],
+                           help="validate the content without rendering")
+    check.add_argument("--published", metavar="MANIFEST",
+                       help="urls.txt of the published site (a file, a site folder or the "
+                            "site's URL): fail if any URL in it would die")
     serve = sub.add_parser("serve", parents=[common], help="build and serve with live reload")
     serve.add_argument("--dev-addr", "-a", default="127.0.0.1:8000", help="IP:PORT to serve on")
     bench = sub.add_parser("bench", help="measure builds against a Hugo + Pagefind peer")

@@ -9,7 +9,13 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.model import FieldOfWork
-from generator.settings import DEFAULT_FIELDS, Settings
+from generator.settings import (
+    DEFAULT_AUTHOR,
+    DEFAULT_FIELDS,
+    DEFAULT_LICENCE,
+    Settings,
+    SiteInfo,
+)
 
 
 class FieldConfig(Config):
@@ -37,6 +43,10 @@ class ShowcaseConfig(Config):
     """The field taxonomy: the four national fields, plus any a province adds."""
     page_size = c.Type(int, default=50)
     """Entries per page of an index."""
+    author = c.Type(str, default=DEFAULT_AUTHOR)
+    """Who citations name as the author of an entry page."""
+    data_licence = c.Type(str, default=DEFAULT_LICENCE)
+    """SPDX id of the licence of the open data and the entries' text."""
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Also reject a non-positive page size and duplicate field slugs."""
@@ -64,4 +74,12 @@ def settings_from(plugin_config: ShowcaseConfig, config: MkDocsConfig) -> Settin
         ),
         page_size=plugin_config.page_size,
         root=Path(config_file).parent if config_file else Path.cwd(),
+        site=SiteInfo(
+            name=config.site_name,
+            url=(config.site_url or "").rstrip("/") + "/" if config.site_url else "",
+            author=plugin_config.author,
+            repo_url=config.repo_url or "",
+            edit_uri=config.edit_uri or "",
+            data_licence=plugin_config.data_licence,
+        ),
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import yaml_load
 from PIL import Image
 
 from generator.provinces import ProvinceRegistry, default_registry
@@ -124,7 +125,7 @@ def make_corpus(
     content = root / "content"
     (content / "mo-hinh").mkdir(parents=True)
 
-    config = yaml.safe_load(base_config.read_text(encoding="utf-8"))
+    config = yaml_load(base_config.read_text(encoding="utf-8"))  # MkDocs' loader: !ENV
     config["theme"]["custom_dir"] = str(theme_dir)
     config.pop("site_url", None)
     (root / "site_config.yml").write_text(

@@ -14,7 +14,10 @@ from math import ceil
 from typing import Any, TypeVar
 
 from generator.catalogue import Catalogue, Group
+from generator.citation import Citation
+from generator.history import FileDates, file_dates
 from generator.model import Entry, FieldOfWork, Kind
+from generator.opendata import ALL_ENTRIES, COLUMNS, DATA_DIR, LICENCES
 from generator.provinces import OldProvince, Province
 from generator.search import FILTER_FIELD, FILTER_KIND, FILTER_PROVINCE, FILTER_YEAR
 
@@ -24,6 +27,7 @@ ENTRY_TEMPLATE = "dvk/entry.html"
 LISTING_TEMPLATE = "dvk/listing.html"
 HUB_TEMPLATE = "dvk/hub.html"
 SEARCH_TEMPLATE = "dvk/search.html"
+DATA_TEMPLATE = "dvk/data.html"
 SEARCH_URL = "tim-kiem/"
 HOME_NEWEST = 12
 
@@ -53,6 +57,8 @@ class EntryPage:
     """Context of an entry page."""
 
     entry: Entry
+    cite: Citation
+    """The page's citation, dates and provenance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,8 @@ class ListingPage:
     field_counts: tuple[tuple[FieldOfWork, int], ...] = ()
     search_url: str = ""
     """The search page with this index's filter set."""
+    feed: str = ""
+    """The folder of this index's Atom and RSS feeds, if it has them (provinces, fields)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +115,28 @@ class HomePage:
 
 
 @dataclass(frozen=True, slots=True)
+class DataFile:
+    """A table of the open data: its title, entry count and files."""
+
+    title: str
+    count: int
+    csv: str
+    json: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataPage:
+    """Context of the open-data page: the files, the columns and the licence."""
+
+    tables: tuple[DataFile, ...]
+    columns: tuple[tuple[str, str, str, str], ...]
+    """(name, type, Vietnamese title, description) of each column."""
+    licence: str
+    licence_title: str
+    licence_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Facet:
     """A filter of the search page: its URL key, label and (value, label) options."""
 
@@ -122,7 +152,7 @@ class SearchPage:
     facets: tuple[Facet, ...]
 
 
-PageContext = EntryPage | ListingPage | HubPage | HomePage | SearchPage
+PageContext = EntryPage | ListingPage | HubPage | HomePage | SearchPage | DataPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +230,9 @@ def page_digest(page: VirtualPage) -> str:
     """A digest of everything ``page`` renders from, besides the config, theme and code."""
     digest = hashlib.blake2b(digest_size=16)
     if isinstance(page.context, EntryPage):  # the page is its entry: 50,000 of them
-        digest.update(f"{page.src_uri};{page.template};{page.context.entry.digest}".encode())
+        cite = page.context.cite
+        digest.update(f"{page.src_uri};{page.template};{page.context.entry.digest};"
+                      f"{cite.published};{cite.modified}".encode())
     else:
         _feed(digest, page)
     return digest.hexdigest()
@@ -276,6 +308,7 @@ def _listing(
     catalogue: Catalogue,
     search: str,
     province: Province | None = None,
+    feed: str = "",
 ) -> None:
     chunks = paginate(entries, size)
     urls = tuple(_page_url(base, n) for n in range(1, len(chunks) + 1))
@@ -286,20 +319,45 @@ def _listing(
         context = ListingPage(
             index, heading, tuple(chunk), len(entries),
             Pagination(number, len(chunks), urls), (number - 1) * size + 1,
-            province, groups, counts, f"{SEARCH_URL}?{search}",
+            province, groups, counts, f"{SEARCH_URL}?{search}", feed,
         )
         pages.add(VirtualPage(_page_src(base, number), title, LISTING_TEMPLATE, context,
                               description))
 
 
-def build_pages(catalogue: Catalogue) -> SitePages:
-    """Every generated page of the site, from the catalogue alone."""
+def data_page(catalogue: Catalogue) -> DataPage:
+    """The open-data page: every table with its count, every column, the licence."""
+    site = catalogue.settings.site
+    files = [DataFile("Tất cả mô hình", len(catalogue.entries), f"{ALL_ENTRIES}.csv",
+                      f"{ALL_ENTRIES}.json")]
+    for province in catalogue.provinces:
+        count = len(catalogue.in_province(province))
+        if count:
+            stem = f"tinh-thanh/{province.slug}"
+            files.append(DataFile(province.full_name, count, f"{stem}.csv", f"{stem}.json"))
+    title, url = LICENCES.get(site.data_licence, (site.data_licence, ""))
+    return DataPage(tuple(files), tuple((c.name, c.type, c.title, c.description) for c in COLUMNS),
+                    site.data_licence, title, url)
+
+
+def build_pages(catalogue: Catalogue, dates: dict[str, FileDates] | None = None) -> SitePages:
+    """Every generated page of the site, from the catalogue and the content's history.
+
+    ``dates`` maps entry files (relative to the content folder) to their commit
+    dates; by default they are read from the repository, if there is one.
+    """
     pages = SitePages()
-    size = catalogue.settings.page_size
+    settings = catalogue.settings
+    size = settings.page_size
+    if dates is None:
+        dates = file_dates(settings.content_dir)
     for entry in catalogue.entries:
+        known = dates.get(entry.rel_path)
+        cite = Citation(entry, settings.site, known.first if known else entry.updated,
+                        entry.updated or (known.last if known else None))
         pages.add(
-            VirtualPage(f"mo-hinh/{entry.id}.md", entry.title, ENTRY_TEMPLATE, EntryPage(entry),
-                        entry.summary, entry.body)
+            VirtualPage(f"mo-hinh/{entry.id}.md", entry.title, ENTRY_TEMPLATE,
+                        EntryPage(entry, cite), entry.summary, entry.body)
         )
 
     province_items = []
@@ -308,7 +366,7 @@ def build_pages(catalogue: Catalogue) -> SitePages:
         _listing(
             pages, province_url(province), index="province", heading=province.full_name,
             entries=entries, size=size, catalogue=catalogue, province=province,
-            search=f"tinh={province.slug}",
+            search=f"tinh={province.slug}", feed=province_url(province),
             description=f"Các mô hình \"Dân vận khéo\" của {province.full_name}.",
         )
         olds = ", ".join(o.name for o in province.formed_from) if province.merged else ""
@@ -320,7 +378,7 @@ def build_pages(catalogue: Catalogue) -> SitePages:
         _listing(
             pages, field_url(field_of_work), index="field", heading=field_of_work.label,
             entries=entries, size=size, catalogue=catalogue,
-            search=f"linh-vuc={field_of_work.slug}",
+            search=f"linh-vuc={field_of_work.slug}", feed=field_url(field_of_work),
             description=f"Các mô hình \"Dân vận khéo\" lĩnh vực {field_of_work.label}.",
         )
         field_items.append(HubItem(field_of_work.label, field_url(field_of_work), len(entries)))
@@ -355,6 +413,10 @@ def build_pages(catalogue: Catalogue) -> SitePages:
 
     pages.add(VirtualPage(f"{SEARCH_URL}index.md", "Tìm kiếm", SEARCH_TEMPLATE,
                           search_page(catalogue), "Tìm mô hình \"Dân vận khéo\""))
+
+    pages.add(VirtualPage(f"{DATA_DIR}index.md", "Dữ liệu mở", DATA_TEMPLATE,
+                          data_page(catalogue),
+                          "Tải toàn bộ các mô hình \"Dân vận khéo\" dưới dạng CSV và JSON."))
 
     pages.home = HomePage(
         total=len(catalogue.entries),

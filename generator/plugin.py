@@ -8,12 +8,11 @@ template the context of its own page. It holds no content logic of its own.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import html
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,19 +26,25 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from generator.artefacts import (
+    StaticFile,
+    manifest,
+    published_files,
+    sitemap_urls,
+    write_manifest,
+    write_sitemap,
+)
 from generator.catalogue import Catalogue, load_catalogue
+from generator.citation import as_html
 from generator.config import ShowcaseConfig, settings_from
 from generator.errors import ContentErrors
 from generator.fonts import font_files
-from generator.model import Entry
 from generator.pages import (
-    EntryPage,
     SitePages,
     VirtualPage,
     build_pages,
     field_url,
     kind_url,
-    page_url,
     province_url,
     year_url,
 )
@@ -130,6 +135,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # from the catalogue (on_post_build), so that an incremental build,
         # which hands MkDocs only the pages it renders, writes the same one.
         config.theme.static_templates.discard("sitemap.xml")
+        if not config.repo_url:
+            # A relative edit_uri without repo_url makes MkDocs warn on every page.
+            config.edit_uri = None
         return config
 
     # Runs before other plugins' on_files so that they see the generated pages.
@@ -170,18 +178,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return out
 
     def statics(self) -> dict[str, StaticFile]:
-        """Every file the plugin publishes as is: redirects, entry images and fonts."""
+        """Every file the plugin publishes as is: see generator/artefacts.py, and the fonts."""
         assert self.catalogue is not None and self.settings is not None
         if self._statics is not None and self._statics[0] is self.catalogue:
             return self._statics[1]
-        found: dict[str, StaticFile] = {}
-        for entry in self.catalogue.entries:
-            for old_id in entry.redirect_from:
-                dest = f"mo-hinh/{old_id}/index.html"
-                found[dest] = StaticFile(dest, content=redirect_page(entry))
-            for image in entry.images:
-                dest = f"mo-hinh/{entry.id}/{image.path.name}"
-                found[dest] = StaticFile(dest, path=image.path)
+        assert self.site_pages is not None
+        found = {s.dest_uri: s for s in published_files(self.catalogue, self.site_pages)}
         for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
             dest = f"assets/fonts/{name}"
             found[dest] = StaticFile(dest, path=path)
@@ -197,7 +199,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """Write the sitemap; finish the search index, started before the pages."""
         if not self.config.enabled or self.catalogue is None:
             return
-        write_sitemap(Path(config.site_dir), config.site_url, self._sitemap_urls())
+        assert self.site_pages is not None and self.settings is not None
+        site_dir = Path(config.site_dir)
+        write_sitemap(site_dir, self.settings.site, sitemap_urls(self.site_pages, self._doc_urls))
+        write_manifest(site_dir, manifest(self.site_pages, self._doc_urls,
+                                          self.statics().values()))
         if not self.index_search:
             self.progress.close()
             return
@@ -219,14 +225,6 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         job, self.search_job = self.search_job, None
         if job is not None:
             job.cancel()
-
-    def _sitemap_urls(self) -> list[tuple[str, dt.date | None]]:
-        assert self.site_pages is not None
-        urls: list[tuple[str, dt.date | None]] = [(url, None) for url in self._doc_urls]
-        for page in self.site_pages.pages.values():
-            updated = page.context.entry.updated if isinstance(page.context, EntryPage) else None
-            urls.append((page_url(page.src_uri), updated))
-        return sorted(urls)
 
     def start_search_index(self, config: MkDocsConfig) -> None:
         """Start indexing now, to run while the pages render (generator/render.py)."""
@@ -252,6 +250,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
         env.filters["vi_date"] = vi_date
         env.filters["vi_number"] = vi_number
+        env.filters["cite_html"] = lambda text: Markup(as_html(text))
         env.globals.update(
             province_url=province_url, field_url=field_url, year_url=year_url, kind_url=kind_url
         )
@@ -278,68 +277,6 @@ class Selection:
 
     pages: frozenset[str]
     statics: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class StaticFile:
-    """A file the plugin publishes as is: from ``content`` or copied from ``path``."""
-
-    dest_uri: str
-    content: str | None = None
-    path: Path | None = None
-
-    @property
-    def digest(self) -> str:
-        """Changes whenever the published file would: its text, or its source's size and time."""
-        if self.content is not None:
-            return hashlib.blake2b(self.content.encode(), digest_size=16).hexdigest()
-        assert self.path is not None
-        info = self.path.stat()
-        return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
-
-    def file(self, config: MkDocsConfig) -> File:
-        """The MkDocs file that publishes it."""
-        if self.content is not None:
-            return File.generated(config, self.dest_uri, content=self.content)
-        return File.generated(config, self.dest_uri, abs_src_path=str(self.path))
-
-
-SITEMAP_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-
-
-def write_sitemap(
-    site_dir: Path, site_url: str | None, urls: Sequence[tuple[str, dt.date | None]]
-) -> None:
-    """sitemap.xml and its gzip (reproducible: no timestamp inside), listing every page.
-
-    ``lastmod`` is given only where an entry states when it was updated; a
-    build date on every page (as MkDocs writes) would tell crawlers nothing.
-    """
-    base = (site_url or "/").rstrip("/") + "/"
-    lines = [SITEMAP_HEAD]
-    for url, updated in urls:
-        lastmod = f"<lastmod>{updated.isoformat()}</lastmod>" if updated else ""
-        lines.append(f"  <url><loc>{html.escape(base + url)}</loc>{lastmod}</url>\n")
-    lines.append("</urlset>\n")
-    data = "".join(lines).encode()
-    site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / "sitemap.xml").write_bytes(data)
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
-
-
-def redirect_page(entry: Entry) -> str:
-    """A page at an old id that sends readers (and search engines) to the entry's URL."""
-    target = f"../{entry.id}/"
-    title = html.escape(entry.title)
-    return (
-        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n"
-        f'<link rel="canonical" href="{target}">\n'
-        f'<meta http-equiv="refresh" content="0; url={target}">\n'
-        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
-        f'<p>Trang đã chuyển tới <a href="{target}">{title}</a>.</p>\n</body>\n</html>\n'
-    )
 
 
 def _page_source(page: VirtualPage) -> str:

@@ -16,6 +16,43 @@ DEFAULT_FIELDS = (
 """The four lĩnh vực every province reports under."""
 
 
+DEFAULT_AUTHOR = "Ban biên tập trang Dân vận khéo"
+DEFAULT_LICENCE = "CC-BY-4.0"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """The site as citations, feeds, metadata and edit links name it."""
+
+    name: str = "Dân vận khéo"
+    url: str = ""
+    """The public address, ending in "/"; empty when site_url is not configured."""
+    author: str = DEFAULT_AUTHOR
+    """Who is cited as the author of an entry page (đơn vị / tác giả)."""
+    repo_url: str = ""
+    edit_uri: str = ""
+    """Path from repo_url to the content folder's edit view, e.g. edit/main/content/."""
+    data_licence: str = DEFAULT_LICENCE
+    """SPDX id of the licence of the open data and the entries' text."""
+
+    def absolute(self, path: str) -> str:
+        """The full URL of a site path ("mo-hinh/x/"); root-relative without site_url."""
+        return (self.url or "/") + path
+
+    def edit_url(self, rel_path: str) -> str:
+        """Where an entry file (relative to the content folder) is edited; "" without repo_url."""
+        if not (self.repo_url and self.edit_uri):
+            return ""
+        return self.repo_url.rstrip("/") + "/" + self.edit_uri.strip("/") + "/" + rel_path
+
+    def history_url(self, rel_path: str) -> str:
+        """The commit history of an entry file: GitHub and GitLab name it "commits"."""
+        edit = self.edit_url(rel_path)
+        if not edit:
+            return ""
+        return edit.replace("/-/edit/", "/-/commits/", 1).replace("/edit/", "/commits/", 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Where the content is and how it is classified and paginated."""
@@ -28,6 +65,8 @@ class Settings:
     page_size: int = 50
     root: Path = field(default_factory=Path.cwd)
     """Paths in messages are shown relative to this folder."""
+    site: SiteInfo = field(default_factory=SiteInfo)
+    """What citations, feeds and metadata say about the site itself."""
 
     @property
     def entries_path(self) -> Path:

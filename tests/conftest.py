@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from mkdocs.utils.yaml import yaml_load
 
 from generator.cli import main
 
@@ -29,7 +30,7 @@ def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 def site_config(**plugin: Any) -> dict[str, Any]:
     """The repo's site_config.yml, pointed at the repo's theme, with plugin overrides."""
-    config = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
+    config = yaml_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
     config["theme"]["custom_dir"] = str(REPO / "theme")
     for entry in config["plugins"]:
         if isinstance(entry, dict) and "dvk" in entry:
@@ -117,7 +118,7 @@ def site(tmp_path: Path) -> Site:
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repo's own content, built once with the repo's config into a temporary site/."""
     root = tmp_path_factory.mktemp("bundled")
-    config = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
+    config = yaml_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(REPO / "content")
     config["theme"]["custom_dir"] = str(REPO / "theme")
     config["site_dir"] = str(root / "site")

@@ -1,0 +1,162 @@
+"""Files published beside the pages: redirects, citations, feeds, open data, robots.txt,
+the sitemap and the manifest of published URLs.
+
+Each is made from the catalogue and the generated pages alone, so a partial
+(incremental) build makes exactly the files a full one would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from generator.catalogue import Catalogue
+from generator.citation import CITE_JSON, CITE_RIS, Citation
+from generator.feeds import render_feed, site_feeds
+from generator.model import Entry
+from generator.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
+from generator.pages import EntryPage, SitePages, page_url
+from generator.settings import SiteInfo
+
+MANIFEST = "urls.txt"
+PAGER = "/trang/"
+"""Pages 2, 3 … of an index move as entries come and go: they are not permanent URLs."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file published as is: from ``content`` or copied from ``path``."""
+
+    dest_uri: str
+    content: str | bytes | None = None
+    path: Path | None = None
+    listed: bool = False
+    """Whether it is a document a reader may cite or link (listed in urls.txt)."""
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the published file would: its text, or its source's size and time."""
+        if self.content is not None:
+            data = self.content.encode() if isinstance(self.content, str) else self.content
+            return hashlib.blake2b(data, digest_size=16).hexdigest()
+        assert self.path is not None
+        info = self.path.stat()
+        return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
+
+    def file(self, config: MkDocsConfig) -> File:
+        """The MkDocs file that publishes it."""
+        if self.content is not None:
+            return File.generated(config, self.dest_uri, content=self.content)
+        return File.generated(config, self.dest_uri, abs_src_path=str(self.path))
+
+
+def citations(site_pages: SitePages) -> dict[str, Citation]:
+    """Each entry's citation, by entry id."""
+    return {page.context.entry.id: page.context.cite for page in site_pages.pages.values()
+            if isinstance(page.context, EntryPage)}
+
+
+def published_files(catalogue: Catalogue, site_pages: SitePages) -> Iterable[StaticFile]:
+    """Every file made from the catalogue: redirects, images, citations, feeds, data, robots."""
+    site = catalogue.settings.site
+    cites = citations(site_pages)
+    for entry in catalogue.entries:
+        for old_id in entry.redirect_from:
+            yield StaticFile(f"mo-hinh/{old_id}/index.html", content=redirect_page(entry, site),
+                             listed=True)
+        for image in entry.images:
+            yield StaticFile(f"mo-hinh/{entry.id}/{image.path.name}", path=image.path)
+        cite = cites[entry.id]
+        yield StaticFile(f"{entry.url}{CITE_JSON}", content=cite.csl_json(), listed=True)
+        yield StaticFile(f"{entry.url}{CITE_RIS}", content=cite.ris(), listed=True)
+    for feed in site_feeds(catalogue):
+        atom, rss = render_feed(feed, cites, catalogue)
+        yield StaticFile(feed.atom_path, content=atom, listed=True)
+        yield StaticFile(feed.rss_path, content=rss, listed=True)
+    found = tables(catalogue, cites)
+    for table in found:
+        yield StaticFile(table.csv_path, content=to_csv(table), listed=True)
+        yield StaticFile(table.json_path, content=to_json(table), listed=True)
+    yield StaticFile(f"{DATA_DIR}datapackage.json", content=datapackage(catalogue, found),
+                     listed=True)
+    yield StaticFile("robots.txt", content=robots(site))
+
+
+def redirect_page(entry: Entry, site: SiteInfo) -> str:
+    """A page at an old id that sends readers (and search engines) to the entry's URL."""
+    target = site.absolute(entry.url) if site.url else f"../{entry.id}/"
+    title = html.escape(entry.title)
+    return (
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="canonical" href="{target}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<p>Trang đã chuyển tới <a href="{target}">{title}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
+def robots(site: SiteInfo) -> str:
+    """Everything may be crawled; the sitemap is named when the site knows its address."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site.url:  # the Sitemap line must be an absolute URL
+        lines.append(f"Sitemap: {site.absolute('sitemap.xml')}")
+    return "\n".join(lines) + "\n"
+
+
+SITEMAP_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+
+
+def sitemap_urls(
+    site_pages: SitePages, doc_urls: Iterable[str]
+) -> list[tuple[str, dt.date | None]]:
+    """Every page's URL, with the date it last changed where known (entry pages)."""
+    urls: list[tuple[str, dt.date | None]] = [(url, None) for url in doc_urls]
+    for page in site_pages.pages.values():
+        modified = page.context.cite.modified if isinstance(page.context, EntryPage) else None
+        urls.append((page_url(page.src_uri), modified))
+    return sorted(urls)
+
+
+def write_sitemap(
+    site_dir: Path, site: SiteInfo, urls: Sequence[tuple[str, dt.date | None]]
+) -> None:
+    """sitemap.xml and its gzip (reproducible: no timestamp inside), listing every page.
+
+    ``lastmod`` is given only where an entry's last change is known; a build
+    date on every page (as MkDocs writes) would tell crawlers nothing.
+    """
+    lines = [SITEMAP_HEAD]
+    for url, modified in urls:
+        lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
+        lines.append(f"  <url><loc>{html.escape(site.absolute(url))}</loc>{lastmod}</url>\n")
+    lines.append("</urlset>\n")
+    data = "".join(lines).encode()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+
+
+def manifest(
+    site_pages: SitePages, doc_urls: Iterable[str], statics: Iterable[StaticFile]
+) -> list[str]:
+    """Every permanent URL of the site, as root-relative paths, sorted."""
+    urls = {"/" + url for url in doc_urls}
+    urls |= {"/" + page_url(uri) for uri in site_pages.pages}
+    urls |= {"/" + s.dest_uri.removesuffix("index.html") for s in statics if s.listed}
+    return sorted(url for url in urls if PAGER not in url)
+
+
+def write_manifest(site_dir: Path, urls: Sequence[str]) -> None:
+    """``urls.txt``: one URL path per line, what ``dvk check --published`` compares against."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / MANIFEST).write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")

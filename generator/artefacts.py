@@ -69,14 +69,18 @@ def published_files(catalogue: Catalogue, site_pages: SitePages) -> Iterable[Sta
     site = catalogue.settings.site
     cites = citations(site_pages)
     for entry in catalogue.entries:
+        cite = cites[entry.id]
+        csl, ris = cite.csl_json(), cite.ris()
+        yield StaticFile(f"{entry.url}{CITE_JSON}", content=csl, listed=True)
+        yield StaticFile(f"{entry.url}{CITE_RIS}", content=ris, listed=True)
         for old_id in entry.redirect_from:
-            yield StaticFile(f"mo-hinh/{old_id}/index.html", content=redirect_page(entry, site),
-                             listed=True)
+            old = f"mo-hinh/{old_id}/"
+            yield StaticFile(f"{old}index.html", content=redirect_page(entry, site), listed=True)
+            # A download cannot redirect: its old address keeps serving it.
+            yield StaticFile(f"{old}{CITE_JSON}", content=csl, listed=True)
+            yield StaticFile(f"{old}{CITE_RIS}", content=ris, listed=True)
         for image in entry.images:
             yield StaticFile(f"mo-hinh/{entry.id}/{image.path.name}", path=image.path)
-        cite = cites[entry.id]
-        yield StaticFile(f"{entry.url}{CITE_JSON}", content=cite.csl_json(), listed=True)
-        yield StaticFile(f"{entry.url}{CITE_RIS}", content=cite.ris(), listed=True)
     for feed in site_feeds(catalogue):
         atom, rss = render_feed(feed, cites, catalogue)
         yield StaticFile(feed.atom_path, content=atom, listed=True)

@@ -18,12 +18,13 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from generator.cards import render_cards
 from generator.catalogue import Catalogue
 from generator.citation import CITE_JSON, CITE_RIS, Citation
 from generator.feeds import render_feed, site_feeds
 from generator.model import Entry
 from generator.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
-from generator.pages import EntryPage, SitePages, page_url
+from generator.pages import EntryPage, SitePages, cards, page_url
 from generator.settings import SiteInfo
 
 MANIFEST = "urls.txt"
@@ -64,8 +65,14 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
             if isinstance(page.context, EntryPage)}
 
 
-def published_files(catalogue: Catalogue, site_pages: SitePages) -> Iterable[StaticFile]:
-    """Every file made from the catalogue: redirects, images, citations, feeds, data, robots."""
+def published_files(
+    catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None
+) -> Iterable[StaticFile]:
+    """Every file made from the catalogue: redirects, images, citations, feeds, data, robots.
+
+    With ``cards_dir`` (the card cache), the social cards too: they are drawn
+    there first, the ones not cached yet.
+    """
     site = catalogue.settings.site
     cites = citations(site_pages)
     for entry in catalogue.entries:
@@ -92,6 +99,10 @@ def published_files(catalogue: Catalogue, site_pages: SitePages) -> Iterable[Sta
     yield StaticFile(f"{DATA_DIR}datapackage.json", content=datapackage(catalogue, found),
                      listed=True)
     yield StaticFile("robots.txt", content=robots(site))
+    if cards_dir is not None:
+        drawn = render_cards(cards(site_pages, catalogue), cards_dir)
+        for dest, path in drawn.items():
+            yield StaticFile(dest, path=path)
 
 
 def redirect_page(entry: Entry, site: SiteInfo) -> str:

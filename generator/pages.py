@@ -13,6 +13,7 @@ from functools import cache
 from math import ceil
 from typing import Any, TypeVar
 
+from generator.cards import CARD_NAME, Card
 from generator.catalogue import Catalogue, Group
 from generator.citation import Citation
 from generator.history import FileDates, file_dates
@@ -60,6 +61,11 @@ class EntryPage:
     cite: Citation
     """The page's citation, dates and provenance."""
 
+    @property
+    def card(self) -> str:
+        """The page's social card, relative to the site root."""
+        return self.entry.url + CARD_NAME
+
 
 @dataclass(frozen=True, slots=True)
 class ListingPage:
@@ -81,6 +87,11 @@ class ListingPage:
     """The search page with this index's filter set."""
     feed: str = ""
     """The folder of this index's Atom and RSS feeds, if it has them (provinces, fields)."""
+
+    @property
+    def card(self) -> str:
+        """The index's social card (one for all its pages), relative to the site root."""
+        return self.pagination.urls[0] + CARD_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +334,30 @@ def _listing(
         )
         pages.add(VirtualPage(_page_src(base, number), title, LISTING_TEMPLATE, context,
                               description))
+
+
+def cards(site_pages: SitePages, catalogue: Catalogue) -> list[Card]:
+    """The social card of every entry, of every index and of the site."""
+    site = catalogue.settings.site.name
+    found = [Card("", "Các mô hình “Dân vận khéo” tiêu biểu trên cả nước",
+                  ("Theo tỉnh, thành phố, lĩnh vực và năm",), site)]
+    kinds = {"province": "Tỉnh, thành phố", "field": "Lĩnh vực", "year": "Theo năm",
+             "kind": "Tập thể, cá nhân"}
+    for page in site_pages.pages.values():
+        context = page.context
+        if isinstance(context, EntryPage):
+            entry = context.entry
+            found.append(Card(entry.url, entry.title, (entry.province_label, entry.field.label),
+                              site))
+        elif isinstance(context, ListingPage) and context.pagination.number == 1:
+            found.append(Card(context.pagination.urls[0], context.heading,
+                              (kinds[context.index], f"{vi_count(context.total)} mô hình"), site))
+    return found
+
+
+def vi_count(value: int) -> str:
+    """24.250: thousands separated by dots, as Vietnamese writes them."""
+    return f"{value:,}".replace(",", ".")
 
 
 def data_page(catalogue: Catalogue) -> DataPage:

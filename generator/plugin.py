@@ -46,6 +46,7 @@ from generator.pages import (
     field_url,
     kind_url,
     province_url,
+    vi_count,
     year_url,
 )
 from generator.progress import Progress, Silent
@@ -81,11 +82,6 @@ def vi_date(value: dt.date | int | None) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value.day:02d}/{MONTHS[value.month]}/{value.year}"
-
-
-def vi_number(value: int) -> str:
-    """Thousands separated by dots, as Vietnamese writes them: 24.250."""
-    return f"{value:,}".replace(",", ".")
 
 
 class Memo:
@@ -183,7 +179,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self._statics is not None and self._statics[0] is self.catalogue:
             return self._statics[1]
         assert self.site_pages is not None
-        found = {s.dest_uri: s for s in published_files(self.catalogue, self.site_pages)}
+        cards_dir = cache_dir(self.settings.root) / "cards"
+        found = {s.dest_uri: s
+                 for s in published_files(self.catalogue, self.site_pages, cards_dir)}
         for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
             dest = f"assets/fonts/{name}"
             found[dest] = StaticFile(dest, path=path)
@@ -249,7 +247,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             compiled.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
         env.filters["vi_date"] = vi_date
-        env.filters["vi_number"] = vi_number
+        env.filters["vi_number"] = vi_count
         env.filters["cite_html"] = lambda text: Markup(as_html(text))
         env.globals.update(
             province_url=province_url, field_url=field_url, year_url=year_url, kind_url=kind_url

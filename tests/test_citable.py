@@ -373,3 +373,51 @@ def test_entry_prints_on_a4_without_navigation(browser: Browser, live: str, cite
     for dropped in ("Sao chép", "Made with", "Đóng góp", "Tìm trong", "Theo dõi"):
         assert dropped not in flat, dropped
     context.close()
+
+
+# --- Social cards ----------------------------------------------------------------------------
+
+
+def test_social_cards_for_entries_and_indexes(cited: Site) -> None:
+    from PIL import Image
+
+    for folder in (ENTRY, "tinh-thanh/ha-noi/", "linh-vuc/kinh-te/", "nam/2024/", ""):
+        with Image.open(cited.out / folder / "the-chia-se.png") as card:
+            assert (card.format, card.size) == ("PNG", (1200, 630)), folder
+    html = cited.html(ENTRY)
+    assert f'<meta property="og:image" content="{ENTRY_URL}the-chia-se.png">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    page_two = cited.html("tinh-thanh/ha-noi/")
+    assert f'content="{SITE_URL}tinh-thanh/ha-noi/the-chia-se.png"' in page_two
+
+
+def _ink_rows(image: Any) -> list[int]:
+    """Rows of the title area that hold any ink (the palette's ink range is 1-199)."""
+    pixels = image.load()
+    return [y for y in range(100, 460) if any(0 < pixels[x, y] < 200 for x in range(60, 700))]
+
+
+def test_cards_stack_vietnamese_marks_and_ignore_the_input_normal_form() -> None:
+    import unicodedata
+
+    from generator.cards import Card, draw
+
+    def card(title: str) -> Any:
+        return draw(Card("x/", title, ("Tỉnh Nghệ An",), "Dân vận khéo"))
+
+    stacked, plain = _ink_rows(card("Ấ")), _ink_rows(card("Â"))
+    # The acute sits above the circumflex: ink starts higher, on rows of its own.
+    assert stacked[0] < plain[0] - 5 and stacked[-1] == plain[-1]
+    title = "Đoàn kết quân dân, ấm tình xứ đạo"
+    assert card(unicodedata.normalize("NFD", title)).tobytes() == card(title).tobytes()
+
+
+def test_cards_are_cached_by_what_they_show(tmp_path: Path) -> None:
+    from generator.cards import Card, render_cards
+
+    one = Card("a/", "Ký túc xá", ("Tỉnh Nghệ An",), "Dân vận khéo")
+    first = render_cards([one], tmp_path)["a/the-chia-se.png"]
+    stamp = first.stat().st_mtime_ns
+    assert render_cards([one], tmp_path)["a/the-chia-se.png"].stat().st_mtime_ns == stamp
+    edited = Card("a/", "Ký túc xá vùng biên", ("Tỉnh Nghệ An",), "Dân vận khéo")
+    assert render_cards([edited], tmp_path)["a/the-chia-se.png"] != first

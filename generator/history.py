@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 RECORD = "\x1e"
@@ -25,7 +26,18 @@ class FileDates:
 
 
 def file_dates(folder: Path) -> dict[str, FileDates]:
-    """Each file ever committed under ``folder`` (POSIX path relative to it) -> its dates."""
+    """Each file ever committed under ``folder`` (POSIX path relative to it) -> its dates.
+
+    Kept per checked-out commit, so that ``dvk serve`` reads the history once,
+    not on every edit.
+    """
+    return _file_dates(folder, head(folder))
+
+
+@lru_cache(maxsize=4)
+def _file_dates(folder: Path, commit: str) -> dict[str, FileDates]:
+    if not commit:
+        return {}
     try:
         prefix = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "--show-prefix"],

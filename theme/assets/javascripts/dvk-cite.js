@@ -14,6 +14,7 @@
   };
   for (const blank of document.querySelectorAll("[data-dvk-today]")) {
     blank.textContent = formats[blank.dataset.dvkToday] ?? formats.iso;
+    blank.classList.remove("dvk-blank");
   }
   const here = new URL(location.href);
   here.search = "";
@@ -21,6 +22,7 @@
   here.pathname = here.pathname.replace(/index\.html$/, "");
   for (const blank of document.querySelectorAll("[data-dvk-url]")) {
     blank.textContent = here.href;
+    blank.classList.remove("dvk-blank");
   }
 
   const copy = async (text) => {

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import Entry
+from generator.model import Entry, Source
 from generator.settings import SiteInfo
 
 ACCESS_VI, ACCESS_EN, ACCESS_ISO = "\x00vi\x00", "\x00en\x00", "\x00iso\x00"
@@ -31,11 +31,6 @@ BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", 
 BIBTEX_SPECIAL = str.maketrans({c: "\\" + c for c in "&%$#_{}"})
 CITE_JSON = "trich-dan.json"
 CITE_RIS = "trich-dan.ris"
-
-
-def vi_date(day: dt.date) -> str:
-    """19/08/2024."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +166,7 @@ def as_html(text: str) -> str:
     return escaped.replace(URL_MARK, f'<span class="dvk-blank" data-dvk-url>{BLANK}</span>')
 
 
-def _source_ld(source: Any) -> dict[str, Any]:
+def _source_ld(source: Source) -> dict[str, Any]:
     found: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
     if source.url:
         found["url"] = source.url

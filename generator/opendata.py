@@ -153,7 +153,7 @@ def to_csv(table: Table) -> bytes:
 
 def to_json(table: Table) -> bytes:
     """An array of objects with the CSV's columns (empty values as null)."""
-    rows = [{c.name: (c.value(cite) if c.value(cite) != "" else None) for c in COLUMNS}
+    rows = [{c.name: value if (value := c.value(cite)) != "" else None for c in COLUMNS}
             for cite in table.rows]
     return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode()
 

@@ -11,7 +11,7 @@ import datetime as dt
 import gzip
 import hashlib
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +21,13 @@ from mkdocs.structure.files import File
 from generator.cards import render_cards
 from generator.catalogue import Catalogue
 from generator.citation import CITE_JSON, CITE_RIS, Citation
+from generator.errors import ContentErrors, Problem, display_path
 from generator.feeds import render_feed, site_feeds
-from generator.model import Entry
+from generator.images import EXTENSIONS, SETTINGS, ImageProblem, rendition_name, renditions
+from generator.model import Entry, Image
 from generator.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
 from generator.pages import EntryPage, SitePages, cards, page_url
-from generator.settings import SiteInfo
+from generator.settings import SiteInfo, cache_dir
 
 MANIFEST = "urls.txt"
 PAGER = "/trang/"
@@ -59,6 +61,61 @@ class StaticFile:
         return File.generated(config, self.dest_uri, abs_src_path=str(self.path))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageRendition(StaticFile):
+    """One width and format of an entry image, made from the image when it is published.
+
+    Made then, and not when the list of files is, so that a build in which the
+    image did not change does not read it, and ``dvk check --published`` never does.
+    """
+
+    image: Image
+    width: int
+    extension: str
+    cache_dir: Path
+    """Where renditions are kept, by a digest of the source's bytes (see generator/images.py)."""
+    entry_file: str
+    """The entry file, as problems name it."""
+    index: int
+    """The image's place in the entry's ``images``."""
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the source file does (its size and time), or the processing."""
+        try:
+            info = self.image.path.stat()
+        except OSError:
+            return "gone"  # publishing it reports the missing file, at its line
+        return f"{self.image.path}:{info.st_size}:{info.st_mtime_ns}:{SETTINGS}"
+
+    def file(self, config: MkDocsConfig) -> File:
+        """The MkDocs file that publishes it, from the cache (processed now if not there yet)."""
+        try:
+            folder = renditions(self.image.path, self.image.src, self.image.widths,
+                                self.cache_dir)
+        except ImageProblem as problem:
+            # The header was checked when the entry loaded; this is a damaged body,
+            # or a file changed since: the same kind of problem, at the same line.
+            raise ContentErrors([Problem(
+                self.entry_file, self.image.line, f"images[{self.index}].src",
+                problem.vi, problem.en, rule=problem.rule,
+            )]) from problem
+        source = folder / rendition_name(self.width, self.extension)
+        return File.generated(config, self.dest_uri, abs_src_path=str(source))
+
+
+def image_files(entry: Entry, cache_dir: Path, entry_file: str) -> Iterator[ImageRendition]:
+    """The published files of an entry's images: each width, as WebP and as JPEG."""
+    for index, image in enumerate(entry.images):
+        for width in image.widths:
+            for extension in EXTENSIONS:
+                yield ImageRendition(
+                    f"{entry.url}{image.file_name(width, extension)}",
+                    image=image, width=width, extension=extension, cache_dir=cache_dir,
+                    entry_file=entry_file, index=index,
+                )
+
+
 def citations(site_pages: SitePages) -> dict[str, Citation]:
     """Each entry's citation, by entry id."""
     return {page.context.entry.id: page.context.cite for page in site_pages.pages.values()
@@ -75,6 +132,7 @@ def published_files(
     """
     site = catalogue.settings.site
     cites = citations(site_pages)
+    images_dir = cache_dir(catalogue.settings.root) / "images"
     for entry in catalogue.entries:
         cite = cites[entry.id]
         csl, ris = cite.csl_json(), cite.ris()
@@ -86,8 +144,9 @@ def published_files(
             # A download cannot redirect: its old address keeps serving it.
             yield StaticFile(f"{old}{CITE_JSON}", content=csl, listed=True)
             yield StaticFile(f"{old}{CITE_RIS}", content=ris, listed=True)
-        for image in entry.images:
-            yield StaticFile(f"mo-hinh/{entry.id}/{image.path.name}", path=image.path)
+        if entry.images:
+            yield from image_files(entry, images_dir,
+                                   display_path(entry.path, catalogue.settings.root))
     for feed in site_feeds(catalogue):
         atom, rss = render_feed(feed, cites, catalogue)
         yield StaticFile(feed.atom_path, content=atom, listed=True)

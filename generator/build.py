@@ -31,7 +31,7 @@ from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Seve
 from generator.folders import discard, swap
 from generator.history import head
 from generator.pages import build_pages, page_digest, page_output
-from generator.plugin import Selection, ShowcasePlugin, cache_dir, records_dir, site_key
+from generator.plugin import Selection, ShowcasePlugin, records_dir, site_key
 from generator.progress import Progress
 from generator.search import (
     OUTPUT_DIR,
@@ -39,6 +39,7 @@ from generator.search import (
     SearchIndexJob,
     start_search_index,
 )
+from generator.settings import cache_dir
 
 PLUGIN_NAME = "dvk"
 STATE_VERSION = 2

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.checks import check_catalogue
+from generator.checks import check_ids
 from generator.errors import ContentErrors, Problem, Severity
 from generator.loader import load_entry
 from generator.model import Entry, FieldOfWork, Kind
@@ -127,31 +127,39 @@ def sort_paths(paths: Iterable[str]) -> list[str]:
 
 
 class EntryCache:
-    """Entries already loaded in this process, reused while their file is unchanged.
+    """Entries already loaded in this process, reused while their files are unchanged.
 
     ``dvk serve`` keeps one across rebuilds, so an edit re-reads one file, not
-    50,000. A file counts as unchanged while its size and mtime are.
+    50,000. A file counts as unchanged while its size and mtime are, and so
+    do its images': the page shows their sizes.
     """
 
     def __init__(self) -> None:
-        self._loaded: dict[str, tuple[tuple[int, int], Entry | None, list[Problem]]] = {}
+        self._loaded: dict[str, tuple[tuple[int, int], Entry | None, list[Problem],
+                                      tuple[tuple[int, int], ...]]] = {}
 
     def load(
         self, path: str, settings: Settings, registry: ProvinceRegistry,
         stamp: tuple[int, int] | None = None,
     ) -> tuple[Entry | None, list[Problem]]:
-        """The entry at ``path`` and its problems, from the cache if the file is unchanged.
+        """The entry at ``path`` and its problems, from the cache if its files are unchanged.
 
         ``stamp`` is the file's (size, mtime) if the caller has it already.
         """
         if stamp is None:
-            info = os.stat(path)  # noqa: PTH116 (the same call, without a Path method's overhead)
-            stamp = (info.st_size, info.st_mtime_ns)
+            stamp = _stamp(path)
         known = self._loaded.get(path)
-        if known is not None and known[0] == stamp:
+        if known is not None and known[0] == stamp and (
+                not known[1] or known[3] == _image_stamps(known[1])):
             return known[1], known[2]
         entry, problems = load_entry(Path(path), settings, registry)
-        self._loaded[path] = (stamp, entry, problems)
+        if not any(p.rule.startswith("image-") for p in problems):
+            # An entry whose image is wrong is read again each time: which file
+            # would fix it is not known.
+            images = _image_stamps(entry) if entry is not None else ()
+            self._loaded[path] = (stamp, entry, problems, images)
+        else:
+            self._loaded.pop(path, None)
         return entry, problems
 
     def keep_only(self, paths: Iterable[str]) -> None:
@@ -159,6 +167,18 @@ class EntryCache:
         wanted = set(paths)
         for path in [p for p in self._loaded if p not in wanted]:
             del self._loaded[path]
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        info = os.stat(path)  # noqa: PTH116 (the same call, without a Path method's overhead)
+    except OSError:
+        return (-1, -1)
+    return info.st_size, info.st_mtime_ns
+
+
+def _image_stamps(entry: Entry) -> tuple[tuple[int, int], ...]:
+    return tuple(_stamp(str(image.path)) for image in entry.images)
 
 
 def load_catalogue(
@@ -183,7 +203,7 @@ def load_catalogue(
             entries.append(entry)
     if cache is not None:
         cache.keep_only(paths)
-    problems.extend(check_catalogue(entries, settings))
+    problems.extend(check_ids(entries, settings))
     if any(p.severity is Severity.ERROR for p in problems):
         raise ContentErrors(problems)
     ordered = tuple(sorted(entries, key=lambda e: (e.title_key, e.id)))

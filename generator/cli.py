@@ -10,37 +10,87 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__
 from generator.errors import ContentErrors, DvkError, Problem, Severity
+
+if TYPE_CHECKING:
+    from generator.settings import Settings
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def _report(problems: Sequence[Problem], out: TextIO) -> None:
-    for problem in problems:
-        label = "lỗi" if problem.severity is Severity.ERROR else "cảnh báo"
-        print(f"{problem.format()} [{label}]", file=out)
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
-    print(f"{errors} lỗi, {warnings} cảnh báo ({errors} errors, {warnings} warnings)", file=out)
+    from generator.report import write_text
+
+    write_text(problems, out)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from generator.build import load
+    from generator.report import as_json, github_line, summary
 
-    loaded = load(Path(args.config), strict=args.strict)
-    _report(loaded.catalogue.warnings, sys.stderr)
-    count = len(loaded.catalogue.entries)
-    if args.published:
-        from generator.guard import check_published
+    def emit(problems: Sequence[Problem], checked: int | None) -> None:
+        if args.format == "json":
+            print(as_json(problems, checked))
+        elif args.format == "github":
+            for problem in problems:
+                print(github_line(problem))
+            print(summary(problems))
+        elif problems:
+            _report(problems, sys.stderr)
 
-        held = check_published(loaded.catalogue, args.published)
-        print(f"{held} URL đã công bố vẫn còn hoặc được chuyển hướng "
-              f"({held} published URLs still answer)")
-    print(f"Đã kiểm tra {count} mô hình: không có lỗi ({count} entries checked: no errors)")
+    checked: int | None = None
+    try:
+        checked, warnings = _check(args)
+        held = _check_published(args) if args.published else None
+    except ContentErrors as exc:
+        emit(exc.problems, exc.checked if checked is None else checked)
+        return EXIT_CONTENT
+    emit(warnings, checked)
+    if args.format != "json":
+        if held is not None:
+            print(f"{held} URL đã công bố vẫn còn hoặc được chuyển hướng "
+                  f"({held} published URLs still answer)")
+        print(f"Đã kiểm tra {checked} mô hình: không có lỗi "
+              f"({checked} entries checked: no errors)")
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> tuple[int, Sequence[Problem]]:
+    """(entries checked, warnings): every entry, or only the named or changed ones."""
+    if args.paths or args.changed_since:
+        from generator.config import read_settings
+        from generator.partial import changed_since, check_targets, named
+
+        settings = read_settings(Path(args.config))
+        if args.changed_since:
+            targets = changed_since(settings, args.changed_since)
+            if args.paths:
+                targets.files = [f for f in targets.files
+                                 if f in set(named(settings, args.paths).files)]
+        else:
+            targets = named(settings, args.paths)
+        done = check_targets(settings, targets, strict=args.strict)
+        return done.count, done.warnings
+    from generator.build import load
+    from generator.partial import new_entry_warnings
+
+    catalogue = load(Path(args.config), strict=args.strict).catalogue
+    warnings = [*catalogue.warnings, *new_entry_warnings(catalogue)]
+    if args.strict and warnings:
+        raise ContentErrors(Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR, p.rule)
+                            for p in warnings)
+    return len(catalogue.entries), sorted(warnings, key=Problem.sort_key)
+
+
+def _check_published(args: argparse.Namespace) -> int:
+    # The guard compares every URL the site would publish, so it needs the
+    # whole catalogue even when only a few files were checked.
+    from generator.build import load
+    from generator.guard import check_published
+
+    return check_published(load(Path(args.config)).catalogue, args.published)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -81,10 +131,63 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _site_settings(args: argparse.Namespace) -> Settings:
+    """The generator's settings from the config named by --config, validated by MkDocs."""
+    from generator.build import PLUGIN_NAME, load_site_config
+    from generator.config import settings_from
+
+    config = load_site_config(Path(args.config), strict=args.strict)
+    return settings_from(config.plugins[PLUGIN_NAME].config, config)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from dataclasses import fields
+
+    from generator.errors import display_path
+    from generator.provinces import default_registry
+    from generator.scaffold import Answers, create_entry
+    from generator.schema import DEFAULT_PATH
+
+    settings = _site_settings(args)
+    # A pipe or a script cannot answer questions, so without a terminal it is --no-input.
+    interactive = not args.no_input and sys.stdin.isatty()
+    answers = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
+    created = create_entry(
+        answers, settings, default_registry(), schema_file=settings.root / DEFAULT_PATH,
+        ask=input if interactive else None, say=lambda line: print(line, file=sys.stderr),
+    )
+    print(display_path(created.path, Path.cwd()))  # alone on stdout: `$EDITOR "$(dvk new …)"`
+    print(f"Đã tạo mô hình {created.entry_id}: viết phần nội dung rồi chạy dvk check "
+          f"(created entry {created.entry_id}: write the body, then run dvk check)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from generator.errors import display_path
+    from generator.provinces import default_registry
+    from generator.schema import DEFAULT_PATH, entry_schema, render, write_schema
+
+    settings = _site_settings(args)
+    text = render(entry_schema(settings.fields, default_registry()))
+    if args.out == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    out = Path(args.out) if args.out else settings.root / DEFAULT_PATH
+    shown = display_path(out.resolve(), Path.cwd())
+    if write_schema(out, text):
+        print(f"Đã ghi lược đồ mô hình vào {shown} (wrote the entry schema to {shown})")
+    else:
+        print(f"{shown} đã là bản mới nhất (already up to date)")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bench": _cmd_bench,
     "build": _cmd_build,
     "check": _cmd_check,
+    "new": _cmd_new,
+    "schema": _cmd_schema,
     "serve": _cmd_serve,
 }
 
@@ -102,6 +205,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true", help="drop caches and rebuild everything")
     check = sub.add_parser("check", parents=[common],
                            help="validate the content without rendering")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="entry files or folders to check (default: every entry)")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="check the entries changed since the git revision REF "
+                            "(e.g. origin/main), and that none of their published ids is gone")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="text (default), github (annotations) or json")
     check.add_argument("--published", metavar="MANIFEST",
                        help="urls.txt of the published site (a file, a site folder or the "
                             "site's URL): fail if any URL in it would die")
@@ -113,6 +223,36 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=15, help="search queries to measure")
     bench.add_argument("--work", default=".cache/bench", help="where corpora are generated")
     bench.add_argument("--out", default="bench.json", help="JSON report")
+    new = sub.add_parser(
+        "new", parents=[common], help="create an entry file (asks for what flags do not give)",
+        description="Tạo tệp mô hình mới (create a new entry file). With a terminal it asks "
+                    "for every value no flag gives; with --no-input or without a terminal, "
+                    "--title, --province, --field, --kind, --source-title, --summary and "
+                    "--source-date or --started are required.",
+    )
+    for flag, text in [
+        ("--title", "tên mô hình (the model's name)"),
+        ("--province", "tỉnh, thành phố: mã, tên, tên cũ (slug or name, old names too)"),
+        ("--locality", "địa bàn: xã, phường, thôn (locality)"),
+        ("--field", "lĩnh vực: mã hoặc tên (field slug or label)"),
+        ("--kind", "tap-the (tập thể) | ca-nhan (cá nhân)"),
+        ("--unit", "đơn vị hoặc người thực hiện (who carries it out)"),
+        ("--source-title", "tên bài viết nguồn (source title)"),
+        ("--source-publisher", "nơi đăng (publisher)"),
+        ("--source-date", "ngày đăng YYYY-MM-DD (publication date)"),
+        ("--source-url", "đường dẫn bài viết http(s):// (source URL)"),
+        ("--started", "ngày YYYY-MM-DD hoặc năm bắt đầu (start date or year)"),
+        ("--summary", "tóm tắt một hai câu (one or two sentences)"),
+    ]:
+        new.add_argument(flag, help=text)
+    new.add_argument("--id", dest="entry_id", help="mã thay cho mã tự đặt (override the id)")
+    new.add_argument("--no-input", action="store_true",
+                     help="never ask; a missing required value is an error (exit 2)")
+    schema = sub.add_parser("schema", parents=[common],
+                            help="write the entry JSON Schema for editors")
+    schema.add_argument("--out", "-o", metavar="PATH",
+                        help="where to write (default: schema/entry.schema.json next to the "
+                             "config file; - for stdout)")
     return parser
 
 

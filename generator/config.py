@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
+from generator.errors import ConfigError
 from generator.model import FieldOfWork
 from generator.settings import (
     DEFAULT_AUTHOR,
@@ -80,6 +82,65 @@ def settings_from(plugin_config: ShowcaseConfig, config: MkDocsConfig) -> Settin
             author=plugin_config.author,
             repo_url=config.repo_url or "",
             edit_uri=config.edit_uri or "",
+            data_licence=plugin_config.data_licence,
+        ),
+    )
+
+
+def read_settings(config_file: Path) -> Settings:
+    """The settings from site_config.yml without loading MkDocs, its theme or its plugins.
+
+    A check of one file must answer in well under a second, and MkDocs'
+    ``load_config`` imports the theme and every plugin, this one's rendering
+    code included, first. Only the options the loader reads are taken here;
+    ``dvk build`` and a full ``dvk check`` still validate the whole config.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        raw = yaml_load(config_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{config_file}: không đọc được tệp cấu hình "
+                          f"(cannot read the config file): {exc}") from exc
+    except Exception as exc:  # any YAML or !ENV error is the config's fault
+        raise ConfigError(f"{config_file}: cấu hình không hợp lệ (invalid config): {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config_file}: cấu hình phải là các dòng `khóa: giá trị` "
+                          "(the config must be `key: value` lines)")
+    options: object = None
+    for plugin in raw.get("plugins") or []:
+        if plugin == "dvk":
+            options = {}
+        elif isinstance(plugin, dict) and "dvk" in plugin:
+            options = plugin["dvk"] or {}
+    if options is None:
+        raise ConfigError(f"{config_file}: plugins: thiếu plugin `dvk` "
+                          "(the `dvk` plugin is missing)")
+    plugin_config = ShowcaseConfig()
+    plugin_config.load_dict(options if isinstance(options, dict) else {})
+    failed, _ = plugin_config.validate()
+    if failed:
+        details = "; ".join(f"{key}: {error}" for key, error in failed)
+        raise ConfigError(f"{config_file}: plugins.dvk: cấu hình không hợp lệ "
+                          f"(invalid config): {details}")
+    root = config_file.resolve().parent
+    site_url = str(raw.get("site_url") or "")
+    # As MkDocs does: docs_dir is relative to the config file's folder, made absolute.
+    content_dir = Path(os.path.abspath(root / str(raw.get("docs_dir") or "docs")))  # noqa: PTH100
+    return Settings(
+        content_dir=content_dir,
+        entries_dir=plugin_config.entries_dir.strip("/"),
+        fields=tuple(
+            FieldOfWork(f.slug, f.label, tuple(f.provinces)) for f in plugin_config.fields
+        ),
+        page_size=plugin_config.page_size,
+        root=root,
+        site=SiteInfo(
+            name=str(raw.get("site_name") or ""),
+            url=site_url.rstrip("/") + "/" if site_url else "",
+            author=plugin_config.author,
+            repo_url=str(raw.get("repo_url") or ""),
+            edit_uri=str(raw.get("edit_uri") or ""),
             data_licence=plugin_config.data_licence,
         ),
     )

@@ -30,6 +30,8 @@ class Problem:
     en: str
     """The same, in English."""
     severity: Severity = Severity.ERROR
+    rule: str = ""
+    """The rule's name (e.g. ``unknown-province``): stable, for JSON output and tests."""
 
     def format(self) -> str:
         """``path:line: field: message``, compiler-style, so CI and editors can link it."""
@@ -58,8 +60,10 @@ class ContentErrors(DvkError):
 
     exit_code = 1
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], checked: int | None = None) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
+        self.checked = checked
+        """How many entries were checked, when known."""
         errors = sum(p.severity is Severity.ERROR for p in self.problems)
         super().__init__(f"{errors} lỗi nội dung (content errors)")
 
@@ -70,3 +74,55 @@ def display_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+RULES: dict[str, str] = {
+    # The file itself
+    "not-utf8": "the file is not UTF-8",
+    "no-front-matter": "the file does not start with a --- line and YAML front matter",
+    "unclosed-front-matter": "the closing --- line of the front matter is missing",
+    "yaml-syntax": "the front matter is not valid YAML",
+    "not-a-mapping": "the front matter, or an item of a list, is not key: value lines",
+    "duplicate-key": "a key is given twice",
+    # The schema
+    "missing-field": "a required key is missing",
+    "missing-source": "no sources key",
+    "empty-sources": "the sources list is empty",
+    "unknown-key": "a key the schema does not know (with the nearest known key)",
+    "bad-id": "an id that is not lowercase ASCII words joined by hyphens",
+    "bad-date": "a date not written YYYY-MM-DD, or not a real date",
+    "bad-year": "a year outside 1945-2100",
+    "bad-kind": "a kind other than tap-the or ca-nhan",
+    "bad-url": "a source URL that is not a full http(s) address",
+    "empty-text": "a text value that is empty or not text",
+    "too-long": "a text value over its length limit (an id over 120 characters)",
+    "not-a-list": "a value that must be a list and is not",
+    "invalid-value": "any other value the schema rejects",
+    "unknown-province": "a province that is none of the 34 units nor an old name",
+    "unknown-field": "a field (lĩnh vực) that is not in the taxonomy",
+    "field-not-allowed": "a province's own field used by another province",
+    "no-year": "neither a start date nor a dated source gives the model a year",
+    "misplaced-file": "the file is not at <entries>/<province>/<id>.md (warning)",
+    # Images
+    "image-not-found": "an image file that does not exist",
+    "image-outside": "an image path that leaves the entry's folder (../)",
+    "image-format": "an image in a format other than JPEG, PNG or WebP",
+    "image-unreadable": "an image file that cannot be read (damaged, truncated, HEIC, SVG…)",
+    "image-too-large": "an image file over the size limit (15 MB)",
+    "image-too-many-pixels": "an image over the pixel limit (50 megapixels): a decompression bomb",
+    "image-too-long": "an image too tall for its width to publish",
+    # Across entries
+    "duplicate-id": "two entries with one id",
+    "redirect-claimed": "two entries redirecting one old id",
+    "redirect-is-id": "an old id that is another entry's id",
+    "published-id-gone": "an entry published at the base revision lost its id (--changed-since)",
+    "published-url-gone": "a URL of the published manifest would die (--published)",
+    # Lints (warnings)
+    "long-summary": "a summary too long for cards and search results",
+    "empty-section": "a body section with nothing but the template's hint under it",
+    "personal-phone": "what looks like a personal phone number",
+    "personal-id-number": "what looks like a CCCD/CMND number",
+    "personal-email": "what looks like a personal e-mail address",
+    "similar-title": "a new entry whose title and province look like an existing entry's",
+}
+"""Every rule ``dvk check`` applies, by name, as JSON output and annotations name them."""

@@ -92,9 +92,11 @@ def _gone(where: str, line: int, url: str) -> Problem:
             f"`redirect_from: [{old_id}]` vào mô hình đó; không được xóa trang đã công bố",
             f"a published URL is gone: {url} — if the entry's id changed, add "
             f"`redirect_from: [{old_id}]` to it; published pages must not be removed",
+            rule="published-url-gone",
         )
     return Problem(
         where, line, "published",
         f"URL đã công bố không còn: {url} — khôi phục trang hoặc tệp này",
         f"a published URL is gone: {url} — restore this page or file",
+        rule="published-url-gone",
     )

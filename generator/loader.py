@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from pydantic import ValidationError
 
+from generator.checks import check_entry
 from generator.errors import Problem, Severity, display_path
+from generator.images import ImageProblem, plan, read_header, stem
+from generator.lints import ignored_rules, lint_entry
 from generator.model import Entry, EntryFrontMatter, FieldOfWork, Image, Kind, Source
 from generator.provinces import ProvinceMatch, ProvinceRegistry
 from generator.settings import Settings
@@ -57,6 +60,8 @@ class FrontMatter:
     """File line of the first YAML line (the line after the opening fence)."""
     body: str
     body_line: int
+    text: str = ""
+    """The whole file (set by ``_read``), for the lints that scan it."""
     digest: str = ""
     """Of the file's place and text (set by ``_read``)."""
 
@@ -78,6 +83,7 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
                 shown, 1, "-",
                 "tệp phải mở đầu bằng dòng --- rồi đến phần khai báo YAML",
                 "the file must start with a --- line followed by YAML front matter",
+                rule="no-front-matter",
             )
         )
     for index, line in enumerate(lines[1:], start=1):
@@ -88,6 +94,7 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
             shown, 1, "-",
             "thiếu dòng --- đóng phần khai báo YAML; thêm một dòng --- trước phần nội dung",
             "the closing --- line of the front matter is missing; add one before the body",
+            rule="unclosed-front-matter",
         )
     )
 
@@ -117,6 +124,7 @@ def parse_front_matter(text: str, shown: str) -> FrontMatter:
                 "thụt lề, và đặt văn bản có dấu hai chấm trong ngoặc kép",
                 f"YAML does not parse ({reason}{since_en}); check colons, brackets and "
                 "indentation, and quote text that contains a colon",
+                rule="yaml-syntax",
             )
         ) from exc
     finally:
@@ -157,23 +165,83 @@ def field_name(loc: tuple[str | int, ...]) -> str:
     return out or "-"
 
 
-def _messages(error: Any, settings: Settings) -> tuple[str, str]:
+_IMAGE_KEYS = {
+    "src": (
+        "mục ảnh thiếu tên tệp; thêm dòng `src: …` vào mục ảnh này, ghi tên tệp ảnh đặt "
+        "cạnh tệp mô hình",
+        "the image has no file; add a `src: …` line to this image, naming the image file "
+        "next to the entry",
+    ),
+    "alt": (
+        "ảnh thiếu mô tả; thêm dòng `alt: …` vào mục ảnh này, tả những gì ảnh cho thấy, "
+        "cho người không xem được ảnh",
+        "the image has no description; add an `alt: …` line to this image saying what it "
+        "shows, for readers who cannot see it",
+    ),
+    "credit": (
+        "ảnh thiếu nguồn; thêm dòng `credit: …` vào mục ảnh này, ghi tác giả hoặc nơi đăng ảnh",
+        "the image has no credit; add a `credit: …` line to this image, naming its author "
+        "or where it was published",
+    ),
+}
+"""(vi, en) for a key missing from an item of ``images``."""
+
+
+_NOT_A_MAPPING = (
+    "not-a-mapping",
+    "phải là một nhóm khóa: giá trị (ví dụ `- title: …`)",
+    "must be a mapping of key: value pairs (e.g. `- title: …`)",
+)
+_EMPTY_TEXT = ("empty-text", "phải là một đoạn văn bản, không để trống", "must be non-empty text")
+_FIXED_MESSAGES: dict[str, tuple[str, str, str]] = {
+    "string_pattern_mismatch": (
+        "bad-id",
+        "mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, "
+        "ví dụ ky-tuc-xa-vung-bien-nghe-an",
+        "ids use lowercase ASCII letters, digits and hyphens, e.g. ky-tuc-xa-vung-bien-nghe-an",
+    ),
+    "string_type": _EMPTY_TEXT,
+    "string_too_short": _EMPTY_TEXT,
+    "list_type": (
+        "not-a-list",
+        "phải là một danh sách: mỗi mục một dòng bắt đầu bằng `- `",
+        "must be a list: one item per line starting with `- `",
+    ),
+    "model_type": _NOT_A_MAPPING,
+    "dict_type": _NOT_A_MAPPING,
+    "model_attributes_type": _NOT_A_MAPPING,
+    "url": (
+        "bad-url",
+        "đường dẫn không hợp lệ; hãy dùng địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://",
+        "invalid URL; use a full address starting with http:// or https://",
+    ),
+}
+"""(rule, vi, en) of the pydantic errors whose message needs nothing from the value."""
+
+
+def _messages(error: Any) -> tuple[str, str, str]:
+    """(rule, Vietnamese, English) for one pydantic error."""
     kind: str = error["type"]
     loc = error["loc"]
     name = field_name(loc)
     ctx = error.get("ctx") or {}
     if kind == "missing" and name == "sources":
         return (
+            "missing-source",
             "thiếu nguồn: cần ít nhất một nguồn (sources) ghi tên bài, nơi đăng và ngày đăng",
             "no source: at least one source (sources) with title, publisher and date is required",
         )
     if kind == "missing":
-        return (
+        # An image's key goes inside its item: a line `images[0].alt: …` is not YAML.
+        in_image = len(loc) == 3 and loc[0] == "images" and loc[2] in _IMAGE_KEYS
+        return ("missing-field", *_IMAGE_KEYS[loc[2]]) if in_image else (
+            "missing-field",
             f"thiếu trường bắt buộc; hãy thêm dòng `{name}: …`",
             f"required field is missing; add a `{name}: …` line",
         )
     if kind == "too_short" and name == "sources":
         return (
+            "empty-sources",
             "danh sách nguồn đang trống; thêm ít nhất một nguồn có title, publisher, date",
             "the source list is empty; add at least one source with title, publisher, date",
         )
@@ -183,50 +251,40 @@ def _messages(error: Any, settings: Settings) -> tuple[str, str]:
         close = difflib.get_close_matches(key, known, n=1)
         hint_vi = f"; có phải `{close[0]}`?" if close else "; hãy xóa hoặc sửa tên trường"
         hint_en = f"; did you mean `{close[0]}`?" if close else "; remove or rename it"
-        return (f"trường không được hỗ trợ{hint_vi}", f"unknown field{hint_en}")
+        return ("unknown-key", f"trường không được hỗ trợ{hint_vi}", f"unknown field{hint_en}")
     if kind == "dvk_date":
         value = ctx.get("value")
         return (
+            "bad-date",
             f"ngày không hợp lệ {value!r}; hãy viết dạng YYYY-MM-DD, ví dụ 2024-08-19",
             f"malformed date {value!r}; write it as YYYY-MM-DD, e.g. 2024-08-19",
         )
     if kind == "dvk_year":
         value = ctx.get("value")
         return (
+            "bad-year",
             f"năm {value!r} nằm ngoài khoảng 1945-2100; kiểm tra lại",
             f"year {value!r} is outside 1945-2100; check it",
         )
     if kind == "enum" and name == "kind":
         options = " hoặc ".join(k.value for k in Kind)
         return (
+            "bad-kind",
             f"loại mô hình phải là {options} (tập thể / cá nhân)",
             f"kind must be {' or '.join(k.value for k in Kind)} (collective / individual)",
         )
-    if kind == "string_pattern_mismatch":
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
         return (
-            "mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, "
-            "ví dụ ky-tuc-xa-vung-bien-nghe-an",
-            "ids use lowercase ASCII letters, digits and hyphens, "
-            "e.g. ky-tuc-xa-vung-bien-nghe-an",
+            "too-long",
+            f"dài quá {limit} ký tự; hãy rút ngắn",
+            f"longer than {limit} characters; shorten it",
         )
-    if kind in {"string_type", "string_too_short"}:
-        return ("phải là một đoạn văn bản, không để trống", "must be non-empty text")
-    if kind == "list_type":
-        return (
-            "phải là một danh sách: mỗi mục một dòng bắt đầu bằng `- `",
-            "must be a list: one item per line starting with `- `",
-        )
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return (
-            "phải là một nhóm khóa: giá trị (ví dụ `- title: …`)",
-            "must be a mapping of key: value pairs (e.g. `- title: …`)",
-        )
-    if kind.startswith("url"):
-        return (
-            "đường dẫn không hợp lệ; hãy dùng địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://",
-            "invalid URL; use a full address starting with http:// or https://",
-        )
-    return (f"giá trị không hợp lệ: {error['msg']}", f"invalid value: {error['msg']}")
+    fixed = _FIXED_MESSAGES.get("url" if kind.startswith("url") else kind)
+    if fixed is not None:
+        return fixed
+    return ("invalid-value", f"giá trị không hợp lệ: {error['msg']}",
+            f"invalid value: {error['msg']}")
 
 
 def _resolve_field(text: str, settings: Settings) -> FieldOfWork | None:
@@ -237,8 +295,10 @@ def _resolve_field(text: str, settings: Settings) -> FieldOfWork | None:
     return next((f for f in settings.fields if fold(f.label) == folded), None)
 
 
-Add = Callable[[tuple[str | int, ...], str, str], None]
-"""Records a problem at a front-matter location: (loc, vi, en)."""
+class Add(Protocol):
+    """Records a problem of rule ``rule`` at a front-matter location."""
+
+    def __call__(self, loc: tuple[str | int, ...], vi: str, en: str, *, rule: str = "") -> None: ...
 
 
 def _check_duplicate_keys(fm: FrontMatter, shown: str) -> list[Problem]:
@@ -253,6 +313,7 @@ def _check_duplicate_keys(fm: FrontMatter, shown: str) -> list[Problem]:
                     shown, key_line, str(key.value),
                     f"trường bị khai báo hai lần (lần đầu ở dòng {seen[key.value]}); xóa một dòng",
                     f"field given twice (first on line {seen[key.value]}); remove one",
+                    rule="duplicate-key",
                 )
             )
         seen.setdefault(key.value, key_line)
@@ -273,6 +334,7 @@ def _resolve_province(raw: Any, registry: ProvinceRegistry, add: Add) -> Provinc
             "đơn vị (ví dụ nghe-an) hoặc tên một tỉnh cũ",
             f"unknown province \"{raw}\"{hint_en} Use the slug of one of the 34 "
             "units (e.g. nghe-an) or an old province name",
+            rule="unknown-province",
         )
     return match
 
@@ -289,6 +351,7 @@ def _resolve_field_of_work(
             ("field",),
             f"lĩnh vực không xác định \"{raw}\"; dùng một trong: {slugs}",
             f"unknown field \"{raw}\"; use one of: {slugs}",
+            rule="unknown-field",
         )
     elif match is not None and not found.allowed_in(match.province):
         only = ", ".join(found.provinces)
@@ -296,25 +359,64 @@ def _resolve_field_of_work(
             ("field",),
             f"lĩnh vực \"{found.slug}\" chỉ dùng cho {only}; dùng một trong: {slugs}",
             f"field \"{found.slug}\" is only for {only}; use another",
+            rule="field-not-allowed",
         )
         return None
     return found
 
 
-def _check_images(spec: EntryFrontMatter, path: Path, add: Add) -> list[Image]:
+def _check_images(
+    spec: EntryFrontMatter, path: Path, fm: FrontMatter, add: Add
+) -> list[Image]:
+    """The entry's images, each checked from its file's header (format, size, pixels)."""
     images: list[Image] = []
+    names: set[str] = set()
     for index, image in enumerate(spec.images):
+        loc = ("images", index, "src")
         image_path = (path.parent / image.src).resolve()
-        if not image_path.is_file():
-            add(
-                ("images", index, "src"),
-                f"không tìm thấy tệp ảnh \"{image.src}\" cạnh tệp mô hình; "
-                "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường)",
-                f"image file \"{image.src}\" not found next to the entry; "
-                "check the name (it is case-sensitive)",
-            )
-        images.append(Image(image.src, image.alt, image.credit, image_path))
+        if not image_path.is_relative_to(path.parent.resolve()):
+            # `../` could reach any file of the machine, and it would be published.
+            add(loc,
+                f"ảnh \"{image.src}\" nằm ngoài thư mục của tệp mô hình; đặt ảnh cạnh tệp "
+                "mô hình và ghi tên tệp, không dùng `../`",
+                f"image \"{image.src}\" lies outside the entry's folder; put the image next to "
+                "the entry file and give its name, without `../`",
+                rule="image-outside")
+            continue
+        try:
+            header = read_header(image_path, image.src)
+        except ImageProblem as problem:
+            add(loc, problem.vi, problem.en, rule=problem.rule)
+            continue
+        sizes = plan(header.width, header.height)
+        images.append(Image(
+            image.src, image.alt, image.credit, image_path,
+            name=_unique_name(stem(image.src), names),
+            widths=tuple(width for width, _ in sizes),
+            width=sizes[-1][0], height=sizes[-1][1],
+            line=locate(fm.node, loc, fm.first_line),
+        ))
     return images
+
+
+def _unique_name(wanted: str, taken: set[str]) -> str:
+    # Two images of one entry may share a stem (anh.jpg, anh.png, Ảnh.jpg);
+    # their published files must not.
+    name, number = wanted, 1
+    while name in taken:
+        number += 1
+        name = f"{wanted}-{number}"
+    taken.add(name)
+    return name
+
+
+def _page_digest(text_digest: str, images: list[Image]) -> str:
+    # An entry's page shows its images' widths and heights: an image replaced
+    # by one of another size changes the page though the entry file is the same.
+    if not images:
+        return text_digest
+    shown = "\0".join(f"{i.name}:{i.widths}:{i.width}x{i.height}" for i in images)
+    return hashlib.blake2b(f"{text_digest}\0{shown}".encode(), digest_size=16).hexdigest()
 
 
 def _read(path: Path, shown: str) -> FrontMatter | Problem:
@@ -325,18 +427,20 @@ def _read(path: Path, shown: str) -> FrontMatter | Problem:
             shown, 0, "-",
             "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8",
             "the file is not UTF-8; save it again as UTF-8",
+            rule="not-utf8",
         )
     try:
         fm = parse_front_matter(text, shown)
     except FrontMatterError as exc:
         return exc.problem
     digest = hashlib.blake2b(f"{shown}\0{text}".encode(), digest_size=16).hexdigest()
-    fm = replace(fm, digest=digest)
+    fm = replace(fm, digest=digest, text=text)
     if not isinstance(fm.data, dict):
         return Problem(
             shown, fm.first_line, "-",
             "phần khai báo phải là các dòng `khóa: giá trị`",
             "the front matter must be `key: value` lines",
+            rule="not-a-mapping",
         )
     return fm
 
@@ -351,22 +455,22 @@ def load_entry(
         return None, [fm]
     problems = _check_duplicate_keys(fm, shown)
 
-    def add(loc: tuple[str | int, ...], vi: str, en: str) -> None:
+    def add(loc: tuple[str | int, ...], vi: str, en: str, *, rule: str = "") -> None:
         line = locate(fm.node, loc, fm.first_line)
-        problems.append(Problem(shown, line, field_name(loc), vi, en))
+        problems.append(Problem(shown, line, field_name(loc), vi, en, rule=rule))
 
     spec: EntryFrontMatter | None = None
     try:
         spec = EntryFrontMatter.model_validate(fm.data)
     except ValidationError as exc:
         for error in exc.errors():
-            vi, en = _messages(error, settings)
-            add(tuple(error["loc"]), vi, en)
+            rule, vi, en = _messages(error)
+            add(tuple(error["loc"]), vi, en, rule=rule)
     # Province and field are checked on the raw values too, so that a file with
     # a schema error still gets its province and field reported in the same run.
     match = _resolve_province(fm.data.get("province"), registry, add)
     field_of_work = _resolve_field_of_work(fm.data.get("field"), match, settings, add)
-    images = _check_images(spec, path, add) if spec is not None else []
+    images = _check_images(spec, path, fm, add) if spec is not None else []
 
     has_errors = any(p.severity is Severity.ERROR for p in problems)
     if has_errors or spec is None or match is None or field_of_work is None:
@@ -394,7 +498,13 @@ def load_entry(
         path=path,
         rel_path=path.relative_to(settings.content_dir).as_posix(),
         lines={str(k.value): fm.first_line + k.start_mark.line for k, _ in _mapping_items(fm.node)},
-        digest=fm.digest,
+        digest=_page_digest(fm.digest, images),
         title_key=sort_key(spec.title),
+        ignored=ignored_rules(fm.text),
     )
+    problems.extend(check_entry(entry, settings))
+    problems.extend(lint_entry(entry, fm.text, fm.body_line, settings))
+    if entry.ignored:
+        problems = [p for p in problems
+                    if p.severity is Severity.ERROR or p.rule not in entry.ignored]
     return entry, problems

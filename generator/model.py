@@ -28,6 +28,8 @@ from pydantic_core import PydanticCustomError
 from generator.provinces import OldProvince, Province
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 120
+"""Ids are URL segments; longer ones are a title pasted in, not an id."""
 FIRST_YEAR = 1945
 """No model predates the Democratic Republic; earlier years are typos."""
 LAST_YEAR = 2100
@@ -97,6 +99,14 @@ DateOrYear = Annotated[dt.date | int, BeforeValidator(_date_or_year)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+def _year_range(schema: dict[str, Any]) -> None:
+    # The year branch of ``started`` is checked by _date_or_year, which pydantic
+    # cannot see; say the same range in the JSON Schema so editors check it too.
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "integer":
+            branch.update(minimum=FIRST_YEAR, maximum=LAST_YEAR)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -104,12 +114,28 @@ class _Strict(BaseModel):
 class SourceSpec(_Strict):
     """Nguồn: một bài báo hay văn bản nêu các thông tin của mô hình."""
 
-    title: Text = Field(description="Tên bài viết hoặc văn bản.")
-    publisher: Text | None = Field(None, description="Cơ quan báo chí / trang đăng bài.")
-    author: Text | None = Field(None, description="Tác giả, nếu bài có ghi.")
-    date: LooseDate | None = Field(None, description="Ngày đăng, dạng YYYY-MM-DD.")
-    url: AnyHttpUrl | None = Field(None, description="Đường dẫn tới bài viết (http/https).")
-    note: Text | None = Field(None, description="Ghi chú về nguồn.")
+    title: Text = Field(
+        description="Tên bài viết hoặc văn bản, chép đúng như nguồn.",
+        examples=['Phong trào "Dân vận khéo" phải gắn với nhiệm vụ chính trị của địa phương'],
+    )
+    publisher: Text | None = Field(
+        None,
+        description="Cơ quan báo chí, trang hay cơ quan đăng bài; bỏ trống nếu nguồn không ghi.",
+        examples=["Báo Nghệ An"],
+    )
+    author: Text | None = Field(None, description="Tác giả, nếu bài có ghi.", examples=["NPV"])
+    date: LooseDate | None = Field(
+        None, description="Ngày đăng, dạng YYYY-MM-DD.", examples=["2024-07-24"]
+    )
+    url: AnyHttpUrl | None = Field(
+        None,
+        description="Địa chỉ đầy đủ của bài viết, bắt đầu bằng http:// hoặc https://.",
+        examples=["https://baonghean.vn/"],
+        json_schema_extra={"pattern": "^https?://"},
+    )
+    note: Text | None = Field(
+        None, description="Ghi chú về nguồn: bài thiếu thông tin gì, lấy ý nào từ bài."
+    )
 
 
 class ImageSpec(_Strict):
@@ -123,30 +149,72 @@ class ImageSpec(_Strict):
 class EntryFrontMatter(_Strict):
     """Một mô hình "Dân vận khéo": phần khai báo YAML ở đầu tệp."""
 
-    id: Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)] = Field(
-        description="Mã cố định, cũng là đường dẫn /mo-hinh/<id>/; không bao giờ đổi.",
+    id: Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = Field(
+        description=(
+            "Mã cố định, cũng là đường dẫn /mo-hinh/<id>/: chữ thường không dấu, chữ số, "
+            "dấu gạch nối; không bao giờ đổi sau khi đăng."
+        ),
         examples=["ky-tuc-xa-vung-bien-nghe-an"],
     )
-    title: Text = Field(description="Tên mô hình.", examples=["Ký túc xá vùng biên"])
+    title: Text = Field(
+        description="Tên mô hình, như nguồn gọi.", examples=["Ký túc xá vùng biên"]
+    )
     province: Text = Field(
-        description="Tỉnh/thành (một trong 34 đơn vị từ 2025, hoặc tên tỉnh cũ).",
+        description=(
+            "Tỉnh, thành phố: mã một trong 34 đơn vị từ 1/7/2025 (ví dụ nghe-an), hoặc "
+            "tên tỉnh cũ có dấu (ví dụ Hà Nam) khi nguồn viết trước khi sáp nhập."
+        ),
         examples=["nghe-an", "Hà Nam"],
     )
-    locality: Text | None = Field(None, description="Địa bàn: xã, phường, thôn…")
-    field: Text = Field(description="Lĩnh vực (mã trong site_config.yml).", examples=["kinh-te"])
-    kind: Kind = Field(description="tap-the (tập thể) hoặc ca-nhan (cá nhân).")
-    unit: Text | None = Field(None, description="Đơn vị / người thực hiện.")
-    started: DateOrYear | None = Field(None, description="Ngày bắt đầu (YYYY-MM-DD) hoặc năm.")
-    summary: Text = Field(description="Tóm tắt một hai câu, cho thẻ và kết quả tìm kiếm.")
-    results: list[Text] = Field(default_factory=list, description="Kết quả kiểm chứng được.")
-    images: list[ImageSpec] = Field(default_factory=list, description="Ảnh minh họa.")
+    locality: Text | None = Field(
+        None,
+        description="Địa bàn: xã, phường, thôn… ghi như nguồn, có thể là địa danh cũ.",
+        examples=["xã Tam Quang"],
+    )
+    field: Text = Field(
+        description="Lĩnh vực: mã trong danh mục lĩnh vực của site_config.yml.",
+        examples=["kinh-te"],
+    )
+    kind: Kind = Field(
+        description="Loại mô hình: tap-the (tập thể) hoặc ca-nhan (cá nhân).",
+        examples=["tap-the"],
+    )
+    unit: Text | None = Field(
+        None,
+        description="Đơn vị hoặc người thực hiện mô hình.",
+        examples=["Đồn Biên phòng Tam Quang, Bộ đội Biên phòng tỉnh Nghệ An"],
+    )
+    started: DateOrYear | None = Field(
+        None,
+        description=(
+            f"Ngày bắt đầu (YYYY-MM-DD) hoặc chỉ năm ({FIRST_YEAR}-{LAST_YEAR}); "
+            "bỏ trống nếu nguồn không ghi."
+        ),
+        examples=["2024-08-19", 2021],
+        json_schema_extra=_year_range,
+    )
+    summary: Text = Field(
+        description="Tóm tắt một hai câu, hiện trên thẻ, kết quả tìm kiếm và ảnh chia sẻ.",
+        examples=["Bộ đội Biên phòng đón học sinh vùng biên ở bán trú để các em đi học đều."],
+    )
+    results: list[Text] = Field(
+        default_factory=list,
+        description="Kết quả kiểm chứng được, mỗi mục một dòng bắt đầu bằng `- `.",
+        examples=[["Xây 2 phòng ở cho 30 học sinh"]],
+    )
+    images: list[ImageSpec] = Field(
+        default_factory=list, description="Ảnh minh họa: tệp ảnh đặt cạnh tệp mô hình."
+    )
     sources: Annotated[list[SourceSpec], Field(min_length=1)] = Field(
-        description="Nguồn của các thông tin; bắt buộc ít nhất một."
+        description="Nguồn của các thông tin; bắt buộc ít nhất một, ghi tên bài, nơi đăng, ngày."
     )
     redirect_from: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
-        default_factory=list, description="Các mã cũ, khi mô hình phải đổi mã."
+        default_factory=list,
+        description="Các mã cũ, khi mô hình phải đổi mã: đường dẫn cũ chuyển về trang này.",
     )
-    updated: LooseDate | None = Field(None, description="Ngày cập nhật nội dung, YYYY-MM-DD.")
+    updated: LooseDate | None = Field(
+        None, description="Ngày cập nhật nội dung trang, YYYY-MM-DD.", examples=["2024-07-24"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +231,25 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image of an entry; ``path`` is the checked file on disk."""
+    """An image of an entry; ``path`` is the checked file on disk, published resized."""
 
     src: str
     alt: str
     credit: str
     path: Path
+    name: str
+    """The ASCII stem its published files are named from, unique within the entry."""
+    widths: tuple[int, ...]
+    """The widths it is published at, narrowest first; none wider than the original."""
+    width: int
+    height: int
+    """The size of the widest published file, upright: the box the page reserves for it."""
+    line: int
+    """The line of its ``src`` in the entry file, to locate a problem found when publishing."""
+
+    def file_name(self, width: int, extension: str) -> str:
+        """The published file of one width and format, e.g. ``anh-1-960.webp``."""
+        return f"{self.name}-{width}.{extension}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +284,9 @@ class Entry:
     """A digest of the entry file's place and text: what a page made from it depends on."""
     title_key: bytes = dataclass_field(default=b"", compare=False, repr=False)
     """The title's collation key, computed once per load (sorting needs it 50,000 times)."""
+    ignored: frozenset[str] = dataclass_field(default=frozenset(), compare=False, repr=False)
+    """Warnings the file turns off with a ``dvk-ignore: rule, …`` comment, once a reviewer
+    has confirmed them false (a public hotline that looks like a mobile number)."""
 
     @property
     def url(self) -> str:

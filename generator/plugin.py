@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import html
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,17 +50,8 @@ from generator.pages import (
 )
 from generator.progress import Progress, Silent
 from generator.search import SearchIndexError, SearchIndexJob, start_search_index
-from generator.settings import Settings
+from generator.settings import Settings, cache_dir
 from generator.text import heading_slug
-
-CACHE_DIR = Path(".cache") / "dvk"
-"""The build cache, relative to the config file's folder, unless DVK_CACHE_DIR names one."""
-
-
-def cache_dir(root: Path) -> Path:
-    """The build cache for a project rooted at ``root``."""
-    override = os.environ.get("DVK_CACHE_DIR")
-    return Path(override) if override else root / CACHE_DIR
 
 
 def site_key(site_dir: Path) -> str:

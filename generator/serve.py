@@ -22,7 +22,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from generator.build import Builder, Loaded, load_site_config
 from generator.errors import ContentErrors, DvkError
-from generator.plugin import cache_dir
+from generator.settings import cache_dir
 
 log = logging.getLogger("mkdocs.commands.serve")
 

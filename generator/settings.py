@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,16 @@ DEFAULT_FIELDS = (
     FieldOfWork("xay-dung-he-thong-chinh-tri", "Xây dựng hệ thống chính trị"),
 )
 """The four lĩnh vực every province reports under."""
+
+
+CACHE_DIR = Path(".cache") / "dvk"
+"""The build cache, relative to the config file's folder, unless DVK_CACHE_DIR names one."""
+
+
+def cache_dir(root: Path) -> Path:
+    """The build cache for a project rooted at ``root``."""
+    override = os.environ.get("DVK_CACHE_DIR")
+    return Path(override) if override else root / CACHE_DIR
 
 
 DEFAULT_AUTHOR = "Ban biên tập trang Dân vận khéo"

@@ -207,17 +207,21 @@ def test_rebuild_replaces_site_and_drops_removed_pages(built: Site) -> None:
 
 
 def test_entry_images_are_published_with_alt_and_credit(site: Site) -> None:
-    """An image next to the entry is published at /mo-hinh/<id>/ with its alt and credit."""
+    """An image next to the entry is published, resized, at /mo-hinh/<id>/ with alt and credit."""
+    from PIL import Image
+
     image = site.content / "mo-hinh/nghe-an/anh-thu.png"
     image.parent.mkdir(parents=True)
-    image.write_bytes(Path(__file__).with_name("conftest.py").read_bytes())  # content is opaque
+    Image.new("RGB", (640, 400), (30, 90, 150)).save(image)
     site.entry("co-anh", images=[{"src": "anh-thu.png", "alt": "Nhà văn hóa thôn",
                                   "credit": "Báo thử"}])
     assert site.run("build") == 0
     html = site.html("mo-hinh/co-anh/")
-    assert '<img src="anh-thu.png" alt="Nhà văn hóa thôn" loading="lazy"' in html
+    assert '<img src="anh-thu-480.jpg" srcset="anh-thu-480.jpg 480w"' in html
+    assert 'alt="Nhà văn hóa thôn" loading="lazy"' in html
     assert "Ảnh: Báo thử" in text(html)
-    assert (site.out / "mo-hinh/co-anh/anh-thu.png").is_file()
+    assert (site.out / "mo-hinh/co-anh/anh-thu-480.webp").is_file()
+    assert not (site.out / "mo-hinh/co-anh/anh-thu.png").exists(), "the original is not published"
     assert not (site.out / "mo-hinh/nghe-an").exists(), "sources are not published as-is"
 
 

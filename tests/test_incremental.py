@@ -122,19 +122,22 @@ def test_added_and_removed_entries(sample: Site, tmp_path: Path) -> None:
 
 def test_images_and_redirects_follow_their_entry(sample: Site, tmp_path: Path) -> None:
     """An added image is published, a changed one replaced, a dropped redirect removed."""
+    from PIL import Image
+
     image = sample.content / "mo-hinh/ha-noi/anh.png"
-    image.write_bytes(b"first")
+    Image.new("RGB", (600, 400), (200, 0, 0)).save(image)
     sample.entry("hn-cao", title="Cao nguyên", province="ha-noi", field="van-hoa-xa-hoi",
                  images=[{"src": "anh.png", "alt": "Ảnh", "credit": "Báo thử"}],
                  redirect_from=["cao-nguyen-cu"])
     assert sample.run("build") == 0
     assert (sample.out / "mo-hinh/cao-nguyen-cu/index.html").exists()
-    image.write_bytes(b"second, longer")
+    Image.new("RGB", (600, 400), (0, 0, 200)).save(image)  # same name, another picture
     sample.entry("hn-cao", title="Cao nguyên", province="ha-noi", field="van-hoa-xa-hoi",
                  images=[{"src": "anh.png", "alt": "Ảnh", "credit": "Báo thử"}])
     builder, _ = rebuild(sample)
     assert builder.last_mode == "incremental"
-    assert (sample.out / "mo-hinh/hn-cao/anh.png").read_bytes() == b"second, longer"
+    with Image.open(sample.out / "mo-hinh/hn-cao/anh-480.jpg") as published:
+        assert published.convert("RGB").getpixel((10, 10))[2] > 150  # the blue one
     assert not (sample.out / "mo-hinh/cao-nguyen-cu").exists()
     assert_same_as_clean_build(sample, tmp_path)
 

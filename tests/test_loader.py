@@ -259,8 +259,9 @@ def test_an_image_without_alt_text_is_an_error(tmp_path: Path) -> None:
         "---\nNội dung.", "images:\n  - {src: anh.jpg, credit: Tác giả}\n---\nNội dung."
     )
     assert messages(tmp_path, text) == [
-        f"{F}:12: images[0].alt: thiếu trường bắt buộc; hãy thêm dòng `images[0].alt: …` "
-        "(EN: required field is missing; add a `images[0].alt: …` line)"
+        f"{F}:12: images[0].alt: ảnh thiếu mô tả; thêm dòng `alt: …` vào mục ảnh này, tả những "
+        "gì ảnh cho thấy, cho người không xem được ảnh (EN: the image has no description; add "
+        "an `alt: …` line to this image saying what it shows, for readers who cannot see it)"
     ]
 
 

@@ -6,6 +6,9 @@ one run and on the same machine:
 - a cold full build (every page, the search index, every artefact);
 - a rebuild with nothing changed, and a rebuild after editing one entry;
 - the peak memory of the whole process tree, and the size of ``site/``;
+- ``dvk check`` of one entry (what an editor and the pull-request check run),
+  with the cached heads of the catalogue and without them, against a check of
+  every entry;
 - the bytes a browser downloads per search query (``generator.querybytes``);
 - the peer: Hugo with province and field taxonomies and minimal templates,
   then Pagefind over Hugo's output.
@@ -30,6 +33,7 @@ import yaml
 
 from generator.corpus import Corpus, make_corpus
 from generator.errors import DvkError
+from generator.settings import CACHE_DIR
 
 REPO_FILES = Path(__file__).resolve().parent.parent
 """The project checkout, for its theme and site_config.yml."""
@@ -116,6 +120,12 @@ class SizeResult:
     site_mb: float
     peer_hugo: Sample
     peer_pagefind: Sample
+    check_one: Sample
+    """``dvk check <one entry>``, the catalogue's heads cached."""
+    check_one_cold: Sample
+    """The same with no cache: every other file's head read."""
+    check_all: Sample
+    """``dvk check`` of every entry: the peer of the two above."""
     query: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -133,8 +143,16 @@ def _dvk(config: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "build", "--config", str(config), *extra]
 
 
+def _one_entry(corpus: Corpus) -> Path:
+    return min((corpus.root / "content" / "mo-hinh").rglob("*.md"))
+
+
+def _check(config: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "generator", "check", "--config", str(config), *extra]
+
+
 def _edit_one_entry(corpus: Corpus, run: int) -> None:
-    path = min((corpus.root / "content" / "mo-hinh").rglob("*.md"))
+    path = _one_entry(corpus)
     text = path.read_text(encoding="utf-8")
     head, _, body = text.partition("\n---\n")
     data = yaml.safe_load(head.removeprefix("---\n"))
@@ -181,6 +199,8 @@ def bench_size(
                          base_config=REPO_FILES / "site_config.yml")
     site = corpus.root / "site"
     cold, unchanged, edited, hugo, pagefind = [], [], [], [], []
+    one, one_cold, whole = [], [], []
+    heads = corpus.root / CACHE_DIR / "entry-heads.pickle"
     for run in range(runs):
         say(f"[{size}] run {run + 1}/{runs}: cold build")
         shutil.rmtree(site, ignore_errors=True)
@@ -190,6 +210,12 @@ def bench_size(
         say(f"[{size}] run {run + 1}/{runs}: rebuild after editing one entry")
         _edit_one_entry(corpus, run)
         edited.append(measured(_dvk(corpus.config), corpus.root))
+        say(f"[{size}] run {run + 1}/{runs}: check one entry, then every entry")
+        heads.unlink(missing_ok=True)
+        entry = str(_one_entry(corpus))
+        one_cold.append(measured(_check(corpus.config, entry), corpus.root))
+        one.append(measured(_check(corpus.config, entry), corpus.root))
+        whole.append(measured(_check(corpus.config), corpus.root))
         say(f"[{size}] run {run + 1}/{runs}: peer (Hugo + Pagefind)")
         built, indexed = _peer(corpus)
         hugo.append(built)
@@ -204,13 +230,14 @@ def bench_size(
             pairs.append((data["title"], data["summary"]))
         query = query_summary(measure_queries(site, sample_queries(pairs, queries)))
     return SizeResult(size, runs, _median(cold), _median(unchanged), _median(edited),
-                      _site_mb(site), _median(hugo), _median(pagefind), query)
+                      _site_mb(site), _median(hugo), _median(pagefind), _median(one),
+                      _median(one_cold), _median(whole), query)
 
 
 def table(results: Sequence[SizeResult]) -> str:
     """The results as a plain-text table of medians and ratios."""
     head = ("entries", "cold s", "peer s", "ratio", "no-change s", "1-edit s", "peak MB",
-            "site MB", "query KB")
+            "site MB", "query KB", "check 1 s (cold)", "check all s")
     rows = [head]
     for r in results:
         kb = r.query.get("median_bytes_to_first_results")
@@ -220,6 +247,8 @@ def table(results: Sequence[SizeResult]) -> str:
             f"{r.ratio:.2f}", f"{r.unchanged.seconds:.1f}", f"{r.one_edit.seconds:.1f}",
             f"{max(r.cold.peak_mb, r.unchanged.peak_mb, r.one_edit.peak_mb):.0f}",
             f"{r.site_mb:.0f}", f"{kb / 1000:.0f}" if kb else "-",
+            f"{r.check_one.seconds:.2f} ({r.check_one_cold.seconds:.2f})",
+            f"{r.check_all.seconds:.1f}",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))

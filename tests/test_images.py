@@ -18,6 +18,7 @@ from PIL import ExifTags, Image, ImageCms
 from conftest import Site
 from generator import images
 from generator.build import Builder, Loaded
+from generator.errors import ContentErrors
 
 FOLDER = "mo-hinh/nghe-an"
 ENTRY = "co-anh"
@@ -467,3 +468,22 @@ def test_renditions_are_cached_by_content_not_by_name(
     assert images.renditions(other, "c.jpg", (480,), cache) != first
     assert len(processed) == 2
     assert sorted(p.name for p in first.iterdir()) == ["480.jpg", "480.webp"]
+
+
+def test_a_long_lived_builder_sees_a_replaced_image(site: Site) -> None:
+    """dvk serve keeps entries between rebuilds: a new picture under the old name still counts."""
+    with_image(site, "doi.jpg", encoded(photo((1000, 500), colour_for("serve-a")), "JPEG"))
+    builder = Builder(site.config)  # one builder across edits, as dvk serve keeps it
+    assert isinstance(builder.build(), Loaded)
+    img = pictures(site.html(f"mo-hinh/{ENTRY}/"))[0]["img"]
+    assert (img["width"], img["height"]) == ("960", "480")
+
+    picture = site.content / FOLDER / "doi.jpg"
+    picture.write_bytes(encoded(photo((1000, 1000), colour_for("serve-b")), "JPEG"))
+    assert isinstance(builder.build(), Loaded)
+    img = pictures(site.html(f"mo-hinh/{ENTRY}/"))[0]["img"]
+    assert (img["width"], img["height"]) == ("960", "960")
+
+    picture.write_text("không còn là ảnh", encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        builder.build()

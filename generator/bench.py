@@ -151,6 +151,50 @@ def _check(config: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "check", "--config", str(config), *extra]
 
 
+def _checks(corpus: Corpus) -> tuple[Sample, Sample, Sample]:
+    """``dvk check`` of one entry without and with the cached heads, then of every entry."""
+    (corpus.root / CACHE_DIR / "entry-heads.pickle").unlink(missing_ok=True)
+    entry = str(_one_entry(corpus))
+    cold = measured(_check(corpus.config, entry), corpus.root)
+    cached = measured(_check(corpus.config, entry), corpus.root)
+    return cold, cached, measured(_check(corpus.config), corpus.root)
+
+
+@dataclass
+class CheckResult:
+    """Medians of the checks alone, for one corpus size (``dvk bench --checks-only``)."""
+
+    entries: int
+    runs: int
+    check_one: Sample
+    check_one_cold: Sample
+    check_all: Sample
+
+
+def bench_checks(size: int, work: Path, runs: int, say: Callable[[str], None]) -> CheckResult:
+    """Measure only the checks of one corpus size: no build, no peer."""
+    say(f"[{size}] generating the corpus")
+    corpus = make_corpus(work / f"n{size}", size, theme_dir=REPO_FILES / "theme",
+                         base_config=REPO_FILES / "site_config.yml")
+    samples = []
+    for run in range(runs):
+        say(f"[{size}] run {run + 1}/{runs}: check one entry, then every entry")
+        samples.append(_checks(corpus))
+    return CheckResult(size, runs, *(_median([s[i] for s in samples]) for i in (1, 0, 2)))
+
+
+def check_table(results: Sequence[CheckResult]) -> str:
+    """The checks' medians as a plain-text table, with the one-entry check's share of a full one."""
+    head = ("entries", "check 1 s", "check 1 s (no cache)", "check all s", "1 / all")
+    rows = [head] + [(
+        f"{r.entries:,}", f"{r.check_one.seconds:.2f}", f"{r.check_one_cold.seconds:.2f}",
+        f"{r.check_all.seconds:.1f}", f"{r.check_one.seconds / r.check_all.seconds:.3f}",
+    ) for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+                     for row in rows)
+
+
 def _edit_one_entry(corpus: Corpus, run: int) -> None:
     path = _one_entry(corpus)
     text = path.read_text(encoding="utf-8")
@@ -200,7 +244,6 @@ def bench_size(
     site = corpus.root / "site"
     cold, unchanged, edited, hugo, pagefind = [], [], [], [], []
     one, one_cold, whole = [], [], []
-    heads = corpus.root / CACHE_DIR / "entry-heads.pickle"
     for run in range(runs):
         say(f"[{size}] run {run + 1}/{runs}: cold build")
         shutil.rmtree(site, ignore_errors=True)
@@ -211,11 +254,10 @@ def bench_size(
         _edit_one_entry(corpus, run)
         edited.append(measured(_dvk(corpus.config), corpus.root))
         say(f"[{size}] run {run + 1}/{runs}: check one entry, then every entry")
-        heads.unlink(missing_ok=True)
-        entry = str(_one_entry(corpus))
-        one_cold.append(measured(_check(corpus.config, entry), corpus.root))
-        one.append(measured(_check(corpus.config, entry), corpus.root))
-        whole.append(measured(_check(corpus.config), corpus.root))
+        cold_one, cached_one, every_one = _checks(corpus)
+        one_cold.append(cold_one)
+        one.append(cached_one)
+        whole.append(every_one)
         say(f"[{size}] run {run + 1}/{runs}: peer (Hugo + Pagefind)")
         built, indexed = _peer(corpus)
         hugo.append(built)
@@ -257,18 +299,22 @@ def table(results: Sequence[SizeResult]) -> str:
 
 def run_bench(
     sizes: Sequence[int], work: Path, runs: int, queries: int, *, out: Path,
-    say: Callable[[str], None],
-) -> list[SizeResult]:
+    say: Callable[[str], None], checks_only: bool = False,
+) -> list[SizeResult] | list[CheckResult]:
     """Measure every size, write ``out`` (JSON) and return the results."""
-    results: list[SizeResult] = []
     started = time.perf_counter()
     work = work.resolve()  # commands run inside each corpus folder
-    for size in sizes:
-        results.append(bench_size(size, work, runs, queries, say))
+    results: list[SizeResult] | list[CheckResult]
+    if checks_only:
+        results = [bench_checks(size, work, runs, say) for size in sizes]
+        rows = [asdict(r) for r in results]
+    else:
+        results = [bench_size(size, work, runs, queries, say) for size in sizes]
+        rows = [{**asdict(r), "peer_total": r.peer_total, "ratio": r.ratio} for r in results]
     report = {
         "machine": {"cpus": _cpus(), "python": sys.version.split()[0]},
         "seconds": time.perf_counter() - started,
-        "results": [{**asdict(r), "peer_total": r.peer_total, "ratio": r.ratio} for r in results],
+        "results": rows,
     }
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     return results

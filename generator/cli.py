@@ -121,12 +121,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from generator.bench import run_bench, table
+    from generator.bench import CheckResult, SizeResult, check_table, run_bench, table
 
     sizes = [int(x) for x in args.sizes.split(",")]
     results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
-                        say=lambda line: print(line, file=sys.stderr, flush=True))
-    print(table(results))
+                        say=lambda line: print(line, file=sys.stderr, flush=True),
+                        checks_only=args.checks_only)
+    checks = [r for r in results if isinstance(r, CheckResult)]
+    print(check_table(checks) if checks else table([r for r in results
+                                                    if isinstance(r, SizeResult)]))
     print(f"\n(medians of {args.runs} run(s); written to {args.out})")
     return EXIT_OK
 
@@ -223,6 +226,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=15, help="search queries to measure")
     bench.add_argument("--work", default=".cache/bench", help="where corpora are generated")
     bench.add_argument("--out", default="bench.json", help="JSON report")
+    bench.add_argument("--checks-only", action="store_true",
+                       help="measure only dvk check (one entry, cached and not, and all)")
     new = sub.add_parser(
         "new", parents=[common], help="create an entry file (asks for what flags do not give)",
         description="Tạo tệp mô hình mới (create a new entry file). With a terminal it asks "

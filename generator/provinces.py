@@ -24,6 +24,11 @@ from rapidfuzz import fuzz, process
 
 from generator.text import fold, nfc, sorted_vi, strip_marks
 
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 # Matched after folding, so "T.P.", "TP." and "Thành phố" all reach here as
 # plain words. Longest first, so "thanh pho " is never half-stripped.
 _PREFIXES = ("thanh pho ", "tinh ", "t p ", "tp ")
@@ -206,7 +211,8 @@ class ProvinceRegistry:
     @classmethod
     def from_file(cls, path: Path) -> ProvinceRegistry:
         """Load a registry from a provinces.yml file; ValueError if it is malformed."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader: the pure-Python one takes 80 ms here, on every one-file check.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
         where = path.as_posix()
         if not isinstance(data, dict):
             raise ValueError(f"{where}: expected a mapping with 'units' and 'aliases'")

@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.livereload import LiveReloadServer
 
@@ -87,7 +88,29 @@ def _use_inotify(server: LiveReloadServer) -> None:
     # 50,000 entries is a core kept busy and up to a second before a change is
     # seen. The kernel's notifications cost nothing and arrive at once.
     try:
+        from watchdog.events import (
+            FileClosedEvent,
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileModifiedEvent,
+            FileMovedEvent,
+            FileSystemEvent,
+        )
+        from watchdog.observers.api import ObservedWatch
         from watchdog.observers.inotify import InotifyObserver
     except ImportError:  # not Linux: keep MkDocs' polling
         return
-    server.observer = InotifyObserver()  # type: ignore[assignment]
+
+    # inotify also reports a file opened or closed after reading. MkDocs'
+    # handler rebuilds on any event, and a build reads the watched files, so
+    # without this filter every rebuild would trigger the next, forever.
+    changes: list[type[FileSystemEvent]] = [
+        FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent,
+    ]
+
+    class ChangesOnly(InotifyObserver):
+        def schedule(self, *args: Any, **kwargs: Any) -> ObservedWatch:
+            kwargs.setdefault("event_filter", changes)
+            return super().schedule(*args, **kwargs)
+
+    server.observer = ChangesOnly()  # type: ignore[assignment]

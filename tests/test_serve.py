@@ -54,6 +54,14 @@ def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
         path.write_text(path.read_text(encoding="utf-8").replace("Tên ban đầu", "Tên đã sửa"),
                         encoding="utf-8")
         assert _wait_for(lambda: "Tên đã sửa" in _get(base + "mo-hinh/xem-thu/"), 30)
+        # One edit, one rebuild: reading the files must not count as changing them
+        # (inotify reports opens and closes too), or the browser reloads forever.
+        time.sleep(1)
+        settled = log.read_text(encoding="utf-8").count("Detected file changes")
+        time.sleep(4)
+        output = log.read_text(encoding="utf-8")
+        assert output.count("Detected file changes") == settled, output
+        assert output.count("Đã dựng lại") == 1, output
     finally:
         process.terminate()
         process.wait(timeout=20)

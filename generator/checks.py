@@ -48,11 +48,14 @@ def check_entry(entry: Entry, settings: Settings) -> list[Problem]:
         )
     expected = f"{settings.entries_dir}/{entry.province.slug}/{entry.id}.md"
     if entry.rel_path != expected:
+        place = display_path(settings.content_dir / expected, settings.root)
         problems.append(
             Problem(
                 shown, 0, "-",
-                f"nên đặt tệp ở {expected} (theo tỉnh/thành và mã) để dễ tìm",
-                f"the file belongs at {expected} (by province and id), so it is easy to find",
+                f"nên đặt tệp ở {place} (thư mục theo tỉnh/thành, tên tệp theo mã) để dễ tìm; "
+                "hoặc sửa `id` nếu tên tệp mới đúng",
+                f"the file belongs at {place} (a folder per province, named after the id), so "
+                "it is easy to find; or fix the `id` if the file's name is the right one",
                 Severity.WARNING,
                 rule="misplaced-file",
             )

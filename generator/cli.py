@@ -148,17 +148,26 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
     from generator.errors import display_path
     from generator.provinces import default_registry
-    from generator.scaffold import Answers, create_entry
+    from generator.scaffold import Answers, ScaffoldError, create_entry
     from generator.schema import DEFAULT_PATH
 
     settings = _site_settings(args)
     # A pipe or a script cannot answer questions, so without a terminal it is --no-input.
     interactive = not args.no_input and sys.stdin.isatty()
     answers = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
-    created = create_entry(
-        answers, settings, default_registry(), schema_file=settings.root / DEFAULT_PATH,
-        ask=input if interactive else None, say=lambda line: print(line, file=sys.stderr),
-    )
+    try:
+        created = create_entry(
+            answers, settings, default_registry(), schema_file=settings.root / DEFAULT_PATH,
+            ask=input if interactive else None, say=lambda line: print(line, file=sys.stderr),
+        )
+    except ScaffoldError as exc:
+        if interactive or args.no_input:
+            raise
+        raise ScaffoldError(
+            f"{exc}\n(không có terminal nên dvk new không hỏi gì: chạy lại trong một cửa sổ "
+            "terminal để trả lời từng câu, hoặc cho mọi giá trị bằng các cờ trên; "
+            "no terminal, so dvk new asked nothing: run it in a terminal to answer the "
+            "questions, or give every value with the flags above)") from exc
     print(display_path(created.path, Path.cwd()))  # alone on stdout: `$EDITOR "$(dvk new …)"`
     print(f"Đã tạo mô hình {created.entry_id}: viết phần nội dung rồi chạy dvk check "
           f"(created entry {created.entry_id}: write the body, then run dvk check)",

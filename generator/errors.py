@@ -81,7 +81,15 @@ RULES: dict[str, str] = {
     "not-utf8": "the file is not UTF-8",
     "no-front-matter": "the file does not start with a --- line and YAML front matter",
     "unclosed-front-matter": "the closing --- line of the front matter is missing",
+    "unreadable-file": "the file cannot be read (a folder, a broken link, no permission)",
+    "file-too-large": "an entry file over the size limit (256 KB): not an entry",
+    "front-matter-too-large": "front matter over the size limit (32 KB)",
     "yaml-syntax": "the front matter is not valid YAML",
+    "control-character": "a control character in the front matter, typed or escaped (\\0, \\b)",
+    "yaml-alias": "the front matter uses a YAML alias (*name): a billion-laughs bomb, or a trap",
+    "yaml-tag": "the front matter uses an explicit YAML tag (!!binary, !!set, …)",
+    "yaml-too-deep": "the front matter nests lists or mappings over 20 deep",
+    "number-too-long": "a number over 1,000 characters long (quote it if it is text)",
     "not-a-mapping": "the front matter, or an item of a list, is not key: value lines",
     "duplicate-key": "a key is given twice",
     # The schema
@@ -102,6 +110,8 @@ RULES: dict[str, str] = {
     "unknown-field": "a field (lĩnh vực) that is not in the taxonomy",
     "field-not-allowed": "a province's own field used by another province",
     "no-year": "neither a start date nor a dated source gives the model a year",
+    "unsafe-url": "a link, image or HTML attribute of the body with a javascript:, vbscript: "
+                  "or data: address (however spelt)",
     "misplaced-file": "the file is not at <entries>/<province>/<id>.md (warning)",
     # Images
     "image-not-found": "an image file that does not exist",

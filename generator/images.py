@@ -173,9 +173,12 @@ def read_header(path: Path, name: str) -> Header:
     header is read: the file's size is checked before it is opened, and its
     pixel count before any pixel is decoded.
     """
-    if not path.is_file():
-        raise _not_found(name)
-    size = path.stat().st_size
+    try:
+        if not path.is_file():
+            raise _not_found(name)
+        size = path.stat().st_size
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise _not_found(name) from exc
     if size > MAX_BYTES:
         raise _too_heavy(name, size)
     try:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from generator.catalogue import sort_paths
+from generator.loader import MAX_FILE_BYTES, FrontMatterError, refuse_unsafe_yaml
 from generator.settings import Settings, cache_dir
 
 try:  # The C loader is several times faster; fall back where libyaml is absent.
@@ -73,7 +74,10 @@ def scan(settings: Settings) -> dict[str, Stamp]:
             if item.is_dir(follow_symlinks=False):
                 stack.append(item.path)
             elif item.name.endswith(".md"):
-                info = item.stat()
+                try:
+                    info = item.stat()
+                except OSError:  # a broken link: the loader reports it if it is checked
+                    continue
                 found[item.path] = (info.st_size, info.st_mtime_ns)
     return found
 
@@ -83,9 +87,11 @@ def read_head(path: str, data: bytes | None = None) -> Head | None:
     if data is None:
         try:
             with open(path, "rb") as handle:  # noqa: PTH123 (50,000 calls: no Path objects)
-                data = handle.read()
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
             return None
+    if len(data) > MAX_FILE_BYTES:
+        return None  # the loader refuses it; its head is no one's to clash with
     data = data.removeprefix(b"\xef\xbb\xbf")
     if not data.startswith(b"---"):
         return None
@@ -133,8 +139,12 @@ def _simple(values: dict[str, str]) -> tuple[str, str, str, tuple[str, ...]] | N
 
 def _parsed(front: bytes) -> tuple[str, str, str, tuple[str, ...]] | None:
     try:
-        data: Any = yaml.load(front.partition(b"\n")[2], Loader=_Loader)  # a safe loader
-    except yaml.YAMLError:
+        source = front.partition(b"\n")[2].decode("utf-8")
+        # The loader's own guards first: an alias bomb or 100,000 nested brackets
+        # would otherwise explode (or crash libyaml) here, before any message.
+        refuse_unsafe_yaml(source, "")
+        data: Any = yaml.load(source, Loader=_Loader)  # a safe loader
+    except (FrontMatterError, yaml.YAMLError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None

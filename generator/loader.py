@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from generator.images import ImageProblem, plan, read_header, stem
 from generator.lints import ignored_rules, lint_entry
 from generator.model import Entry, EntryFrontMatter, FieldOfWork, Image, Kind, Source
 from generator.provinces import ProvinceMatch, ProvinceRegistry
+from generator.safety import unsafe_urls
 from generator.settings import Settings
 from generator.text import fold, sort_key
 
@@ -99,20 +101,152 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     )
 
 
+MAX_FILE_BYTES = 256 * 1024
+"""An entry file's size limit: real entries are about 4 KB, a long article 50 KB.
+
+Some checks and lints take time that grows with the square of the number of
+problems found, so a large file full of problems would stall a check.
+"""
+MAX_FRONT_MATTER_CHARS = 32 * 1024
+"""Of the front matter: real ones are about 1 KB; each key of a mapping of many
+thousands would be a problem located by a walk of all the others."""
+MAX_DEPTH = 20
+"""Of nested lists and mappings in front matter: real entries nest three deep.
+
+libyaml composes nodes by recursion in C, which overflows the stack (a
+segmentation fault, not an exception) at some 100,000 levels of ``[``, and its
+parser slows quadratically long before that.
+"""
+MAX_NUMBER_CHARS = 1000
+"""Of a number: Python refuses to print an integer of over 4,300 digits."""
+_INT = "tag:yaml.org,2002:int"
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What YAML does not allow in a stream (PyYAML's own check)."""
+
+
+def _unsafe(shown: str, line: int, vi: str, en: str, rule: str) -> FrontMatterError:
+    return FrontMatterError(Problem(shown, line, "-", vi, en, rule=rule))
+
+
+def _resolve(loader: SafeLoader, event: yaml.ScalarEvent) -> str:
+    """The tag a plain scalar takes (int, float, bool, null or str)."""
+    tag: str = loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    return tag
+
+
+def _control_character(shown: str, line: int, character: str) -> FrontMatterError:
+    code = f"U+{ord(character):04X}"
+    return _unsafe(
+        shown, line,
+        f"phần khai báo có ký tự điều khiển {code} (thường do dán từ Word hoặc PDF, hoặc viết "
+        "dạng \\0, \\b trong ngoặc kép); xóa ký tự này",
+        f"the front matter contains the control character {code} (often pasted from Word or "
+        "a PDF, or written as \\0, \\b in quotes); delete it",
+        "control-character",
+    )
+
+
+def refuse_unsafe_yaml(source: str, shown: str) -> None:
+    """Raise ``FrontMatterError`` at the first YAML construct entries must not use.
+
+    Scans the parser's events, which are flat, before any node or Python object
+    is built. An alias makes a shared reference: nine levels of nine aliases
+    each ("billion laughs") compose in a millisecond and then expand to a
+    billion items for whatever walks the data (the schema, JSON output).
+    Entries have no use for anchors, aliases or explicit tags (``!!binary``,
+    ``!!set``), so none is allowed.
+    """
+    bad = _NON_PRINTABLE.search(source)
+    if bad is not None:
+        raise _control_character(shown, 2 + source.count("\n", 0, bad.start()), bad.group())
+    loader = SafeLoader(source)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if event is None:  # pragma: no cover -- check_event said there is one
+                break
+            line = 2 + (event.start_mark.line if event.start_mark else 0)
+            if isinstance(event, yaml.AliasEvent):
+                raise _unsafe(
+                    shown, line,
+                    f"YAML dùng bí danh *{event.anchor} (alias); hãy viết thẳng giá trị vào chỗ "
+                    "này và bỏ các dấu & và * khỏi phần khai báo",
+                    f"the YAML uses an alias (*{event.anchor}); write the value out in place "
+                    "and remove the & and * marks from the front matter",
+                    "yaml-alias",
+                )
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                tag = tag.replace("tag:yaml.org,2002:", "!!", 1)  # as it was written
+                raise _unsafe(
+                    shown, line,
+                    f"YAML dùng thẻ kiểu {tag}; phần khai báo chỉ dùng văn bản, số, danh sách "
+                    "và nhóm khóa: xóa thẻ (và đặt giá trị trong ngoặc kép nếu là văn bản)",
+                    f"the YAML uses the type tag {tag}; front matter holds only text, numbers, "
+                    "lists and mappings: remove the tag (and quote the value if it is text)",
+                    "yaml-tag",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _unsafe(
+                        shown, line,
+                        f"YAML lồng quá {MAX_DEPTH} cấp danh sách hoặc nhóm khóa; kiểm tra các "
+                        "dấu [ và { chưa đóng, hoặc viết lại cho phẳng hơn",
+                        f"the YAML nests lists or mappings more than {MAX_DEPTH} deep; look "
+                        "for unclosed [ and { or write it flatter",
+                        "yaml-too-deep",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and (
+                    bad := _NON_PRINTABLE.search(event.value)) is not None:
+                # An escape in quotes ("\0", "\x07"): as bad in a file name, a feed or a page.
+                raise _control_character(shown, line, bad.group())
+            elif (isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_NUMBER_CHARS
+                  and _resolve(loader, event) == _INT):
+                raise _unsafe(
+                    shown, line,
+                    f"số dài {len(event.value)} ký tự, quá giới hạn {MAX_NUMBER_CHARS}; nếu đây "
+                    "là văn bản, hãy đặt trong ngoặc kép",
+                    f"a number {len(event.value)} characters long, over the limit of "
+                    f"{MAX_NUMBER_CHARS}; if it is text, put it in quotes",
+                    "number-too-long",
+                )
+    finally:
+        loader.dispose()
+
+
 def parse_front_matter(text: str, shown: str) -> FrontMatter:
     """Parse the YAML front matter of ``text``, keeping node positions."""
     source, body, body_line = split_front_matter(text, shown)
-    loader = SafeLoader(source)
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        raise _unsafe(
+            shown, 1,
+            f"phần khai báo dài {len(source)} ký tự, quá giới hạn {MAX_FRONT_MATTER_CHARS}; "
+            "kiểm tra dòng --- đóng phần khai báo, và đưa văn bản dài xuống phần nội dung",
+            f"the front matter is {len(source)} characters long, over the limit of "
+            f"{MAX_FRONT_MATTER_CHARS}; check the closing --- line, and move long text into "
+            "the body",
+            "front-matter-too-large",
+        )
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        refuse_unsafe_yaml(source, shown)
+        loader = SafeLoader(source)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = 2 + (mark.line if mark else 0)
-        reason = exc.problem or "syntax error"
+        reason = getattr(exc, "problem", None) or "syntax error"
         # libyaml reports where it gave up; the construct that is wrong often
         # began earlier (an unclosed bracket or quote), so name that line too.
-        began = exc.context_mark
+        began = getattr(exc, "context_mark", None)
         since_vi = since_en = ""
         if began is not None and 2 + began.line != line:
             since_vi = f", bắt đầu từ dòng {2 + began.line}"
@@ -127,8 +261,6 @@ def parse_front_matter(text: str, shown: str) -> FrontMatter:
                 rule="yaml-syntax",
             )
         ) from exc
-    finally:
-        loader.dispose()
     return FrontMatter(data, node, 2, body, body_line)
 
 
@@ -373,7 +505,10 @@ def _check_images(
     names: set[str] = set()
     for index, image in enumerate(spec.images):
         loc = ("images", index, "src")
-        image_path = (path.parent / image.src).resolve()
+        try:
+            image_path = (path.parent / image.src).resolve()
+        except (OSError, ValueError):  # a NUL byte, a loop of links: no such file
+            image_path = path.parent / "\ufffd"
         if not image_path.is_relative_to(path.parent.resolve()):
             # `../` could reach any file of the machine, and it would be published.
             add(loc,
@@ -419,9 +554,56 @@ def _page_digest(text_digest: str, images: list[Image]) -> str:
     return hashlib.blake2b(f"{text_digest}\0{shown}".encode(), digest_size=16).hexdigest()
 
 
+def _size(size: int) -> tuple[str, str]:
+    """(Vietnamese, English) for a size in bytes: "300 KB", "1,5 MB" / "1.5 MB"."""
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB", f"{size // 1024} KB"
+    value = f"{size / (1024 * 1024):.1f}"
+    return f"{value.replace('.', ',')} MB", f"{value} MB"
+
+
+def _too_large(path: Path, shown: str) -> Problem:
+    limit_vi, limit_en = _size(MAX_FILE_BYTES)
+    try:
+        size = path.stat().st_size
+    except OSError:  # pragma: no cover -- it was just read
+        size = 0
+    if size > MAX_FILE_BYTES:  # else a device or a growing file, of no known size
+        (actual_vi, actual_en) = _size(size)
+        size_vi, size_en = f"nặng {actual_vi}, quá", f"is {actual_en}, over"
+    else:
+        size_vi, size_en = "nặng quá", "is over"
+    return Problem(
+        shown, 0, "-",
+        f"tệp {size_vi} giới hạn {limit_vi} của một tệp mô hình (thường chỉ vài KB); hãy kiểm "
+        "tra đây đúng là tệp mô hình, và để ảnh, tài liệu thành tệp riêng",
+        f"the file {size_en} the {limit_en} limit of an entry file (entries are a few KB); "
+        "check that it is an entry, and keep images and documents in files of their own",
+        rule="file-too-large",
+    )
+
+
 def _read(path: Path, shown: str) -> FrontMatter | Problem:
     try:
-        text = path.read_text(encoding="utf-8")
+        # At most one byte over the limit is read: a file of gigabytes, or a
+        # link to /dev/zero, costs no memory.
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Problem(
+            shown, 0, "-",
+            f"không đọc được tệp ({reason}); kiểm tra tệp có tồn tại, là tệp thường "
+            "(không phải thư mục hay liên kết hỏng) và được phép đọc",
+            f"the file cannot be read ({reason}); check that it exists, is a regular file "
+            "(not a folder or a broken link) and is readable",
+            rule="unreadable-file",
+        )
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(path, shown)
+    try:
+        # Universal newlines, as Path.read_text reads: \r\n and \r become \n.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         return Problem(
             shown, 0, "-",
@@ -504,6 +686,7 @@ def load_entry(
     )
     problems.extend(check_entry(entry, settings))
     problems.extend(lint_entry(entry, fm.text, fm.body_line, settings))
+    problems.extend(unsafe_urls(fm.body, shown, fm.body_line))
     if entry.ignored:
         problems = [p for p in problems
                     if p.severity is Severity.ERROR or p.rule not in entry.ignored]

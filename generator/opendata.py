@@ -141,13 +141,27 @@ def tables(catalogue: Catalogue, cites: dict[str, Citation]) -> list[Table]:
     return found
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection")."""
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell: text a spreadsheet would run as a formula gets a leading '.
+
+    Only the CSV: JSON readers take strings as strings, so the JSON keeps the text as is.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel shows Vietnamese correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(c.name for c in COLUMNS)
     for cite in table.rows:
-        writer.writerow(c.value(cite) for c in COLUMNS)
+        writer.writerow(csv_cell(c.value(cite)) for c in COLUMNS)
     return buffer.getvalue().encode("utf-8-sig")
 
 

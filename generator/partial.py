@@ -84,7 +84,13 @@ def changed_since(settings: Settings, ref: str) -> Targets:
     entries = settings.entries_path
     if not entries.is_dir():
         return Targets(base=ref)
-    _git(entries, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    try:
+        _git(entries, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except ConfigError as exc:
+        raise ConfigError(
+            f"--changed-since {ref}: git không biết phiên bản này; kiểm tra tên nhánh, và "
+            f"lấy nó về trước (ví dụ git fetch origin main) "
+            f"(git does not know this revision: check its name, and fetch it first)") from exc
     # --relative: names relative to the entries folder, and nothing outside it.
     diff = _git(entries, "diff", "--name-status", "--no-renames", "--relative", "-z", ref, "--")
     untracked = _git(entries, "ls-files", "--others", "--exclude-standard", "-z")

@@ -39,6 +39,7 @@ from generator.config import ShowcaseConfig, settings_from
 from generator.errors import ContentErrors
 from generator.fonts import font_files
 from generator.pages import (
+    EntryPage,
     SitePages,
     VirtualPage,
     build_pages,
@@ -49,6 +50,7 @@ from generator.pages import (
     year_url,
 )
 from generator.progress import Progress, Silent
+from generator.safety import clean_body, safe_toc
 from generator.search import SearchIndexError, SearchIndexJob, start_search_index
 from generator.settings import Settings, cache_dir
 from generator.text import heading_slug
@@ -177,6 +179,26 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             found[dest] = StaticFile(dest, path=path)
         self._statics = (self.catalogue, found)
         return found
+
+    # Last of every plugin's on_page_content, so that whatever another plugin adds
+    # to an entry's HTML is cleaned too.
+    @event_priority(-100)
+    def on_page_content(
+        self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Clean the HTML of entry bodies: contributors' Markdown may not add markup or script.
+
+        Editorial pages (content/*.md outside the entries folder) are the
+        project's own and are left as written.
+        """
+        if not self.config.enabled or self.site_pages is None:
+            return content
+        generated = self.site_pages.pages.get(page.file.src_uri)
+        if generated is None or not isinstance(generated.context, EntryPage):
+            return content
+        if page.toc is not None:
+            safe_toc(page.toc)
+        return clean_body(content)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Count the page for the progress bar."""

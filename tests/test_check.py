@@ -31,6 +31,9 @@ COVERED_ELSEWHERE = {
     "published-id-gone": "test_changed_since_guards_the_ids_published_at_the_base",
     "published-url-gone": "tests/test_citable.py (dvk check --published)",
     "invalid-value": "none: the catch-all for schema errors no other rule names",
+    "file-too-large": "test_a_file_over_the_size_limit_is_refused_unread (tests/test_loader.py)",
+    "unreadable-file": "test_a_file_that_cannot_be_read_is_a_located_problem "
+                       "(tests/test_loader.py: a broken link cannot be copied as a fixture)",
 }
 RESTRICTED_FIELD = {"slug": "nong-thon-moi-nghe-an", "label": "Nông thôn mới",
                     "provinces": ["nghe-an"]}
@@ -269,7 +272,8 @@ def test_changed_since_an_unknown_revision_is_a_usage_error(
 ) -> None:
     """A mistyped base revision exits 2 with git's reason."""
     assert repo.run("check", "--changed-since", "origin/khong-co") == 2
-    assert "dvk: git rev-parse" in capsys.readouterr().err
+    assert ("dvk: --changed-since origin/khong-co: git không biết phiên bản này"
+            in capsys.readouterr().err)
 
 
 def test_an_image_change_checks_the_entry_that_shows_it(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from generator.catalogue import load_catalogue
 from generator.errors import ContentErrors, Problem
-from generator.loader import load_entry
+from generator.loader import MAX_DEPTH, MAX_FILE_BYTES, load_entry
 from generator.provinces import default_registry
 from generator.settings import Settings
 
@@ -286,9 +287,11 @@ def test_a_misplaced_file_is_a_warning_not_an_error(tmp_path: Path) -> None:
     catalogue = load_catalogue(settings_for(tmp_path))
     assert len(catalogue.entries) == 1
     assert [p.format() for p in catalogue.warnings] == [
-        "content/mo-hinh/ha-noi/khac.md: -: nên đặt tệp ở mo-hinh/nghe-an/ky-tuc-xa-thu.md "
-        "(theo tỉnh/thành và mã) để dễ tìm (EN: the file belongs at "
-        "mo-hinh/nghe-an/ky-tuc-xa-thu.md (by province and id), so it is easy to find)"
+        "content/mo-hinh/ha-noi/khac.md: -: nên đặt tệp ở content/mo-hinh/nghe-an/ky-tuc-xa-thu.md "
+        "(thư mục theo tỉnh/thành, tên tệp theo mã) để dễ tìm; hoặc sửa `id` nếu tên tệp mới "
+        "đúng (EN: the file belongs at content/mo-hinh/nghe-an/ky-tuc-xa-thu.md (a folder per "
+        "province, named after the id), so it is easy to find; or fix the `id` if the file's "
+        "name is the right one)"
     ]
 
 
@@ -296,3 +299,99 @@ def test_problem_format_is_compiler_style() -> None:
     """path:line: field: message, so editors and CI can jump to the line."""
     problem = Problem("a.md", 3, "title", "sai", "wrong")
     assert problem.format() == "a.md:3: title: sai (EN: wrong)"
+
+
+def _rules(root: Path, text: str) -> list[tuple[int, str]]:
+    _, problems = load_entry(write(root, text), settings_for(root), REGISTRY)
+    return [(p.line, p.rule) for p in problems]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A file over MAX_FILE_BYTES is one whole-file problem naming its size and the limit."""
+    path = write(tmp_path, GOOD + "a" * (MAX_FILE_BYTES + 20 * 1024))
+    entry, problems = load_entry(path, settings_for(tmp_path), REGISTRY)
+    assert entry is None
+    assert [p.format() for p in problems] == [
+        f"{F}: -: tệp nặng 276 KB, quá giới hạn 256 KB của một tệp mô hình (thường chỉ vài KB); "
+        "hãy kiểm tra đây đúng là tệp mô hình, và để ảnh, tài liệu thành tệp riêng (EN: the "
+        "file is 276 KB, over the 256 KB limit of an entry file (entries are a few KB); check "
+        "that it is an entry, and keep images and documents in files of their own)"
+    ]
+    assert problems[0].rule == "file-too-large"
+
+
+def test_a_file_that_cannot_be_read_is_a_located_problem(tmp_path: Path) -> None:
+    """A broken link or a folder named like an entry is a problem of its own, not a traceback."""
+    folder = tmp_path / "content" / "mo-hinh" / "nghe-an"
+    folder.mkdir(parents=True)
+    (folder / "lien-ket-hong.md").symlink_to(tmp_path / "khong-co.md")
+    (folder / "thu-muc.md").mkdir()
+    for name in ("lien-ket-hong.md", "thu-muc.md"):
+        entry, problems = load_entry(folder / name, settings_for(tmp_path), REGISTRY)
+        assert entry is None
+        assert [(p.path, p.line, p.rule) for p in problems] == [
+            (f"content/mo-hinh/nghe-an/{name}", 0, "unreadable-file")]
+        assert "không đọc được tệp" in problems[0].vi
+
+
+def _billion_laughs() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "---\n" + "\n".join(lines) + "\nsummary: *i\n---\n"
+
+
+def test_a_billion_laughs_is_refused_at_its_first_alias_before_it_expands(
+    tmp_path: Path,
+) -> None:
+    """Nine levels of nine aliases (9^9 items once walked) stop at the first alias, at once."""
+    started = time.perf_counter()
+    problems = _rules(tmp_path, _billion_laughs())
+    elapsed = time.perf_counter() - started
+    assert problems == [(3, "yaml-alias")]
+    assert elapsed < 1.0  # about a millisecond; expanding it would take minutes and gigabytes
+
+
+def test_deep_nesting_is_a_located_problem_not_a_crash(tmp_path: Path) -> None:
+    """Thousands of `[` (libyaml recurses in C on them) stop at the level over the limit."""
+    deep = GOOD.replace("summary: Tóm tắt.", "summary: " + "[" * 40_000)
+    assert _rules(tmp_path, deep) == [(1, "front-matter-too-large")]
+    deep = GOOD.replace("summary: Tóm tắt.", "summary: " + "[" * 10_000)
+    assert _rules(tmp_path, deep) == [(7, "yaml-too-deep")]
+    nested = GOOD.replace("summary: Tóm tắt.", "summary:\n" + "".join(
+        "  " * level + "- \n" for level in range(MAX_DEPTH + 5)))
+    assert _rules(tmp_path, nested) == [(8 + MAX_DEPTH - 1, "yaml-too-deep")]
+
+
+def test_yaml_explicit_tags_and_huge_numbers_are_located_problems(tmp_path: Path) -> None:
+    """What PyYAML would raise a bare ValueError for, or build a set or bytes from, is refused."""
+    for value, rule in [
+        ("!!timestamp 2024-13-01", "yaml-tag"),
+        ("!!int x", "yaml-tag"),
+        ("!!float 1e", "yaml-tag"),
+        ("!!python/object:os.system x", "yaml-tag"),
+        ("!!set {a, b}", "yaml-tag"),
+        ("1" * 5000, "number-too-long"),
+        ("0x" + "f" * 5000, "number-too-long"),
+        ("Tóm\x00tắt", "control-character"),
+        ("Tóm\ufffetắt", "control-character"),
+        ('"Tóm\\0tắt"', "control-character"),
+        ('"Tóm\\x07tắt"', "control-character"),
+    ]:
+        text = GOOD.replace("summary: Tóm tắt.", f"summary: {value}")
+        assert _rules(tmp_path, text) == [(7, rule)], value
+
+
+def test_a_long_quoted_number_is_text(tmp_path: Path) -> None:
+    """The limit is on numbers: the same digits in quotes are an ordinary text value."""
+    text = GOOD.replace("summary: Tóm tắt.", f"summary: \"{'1' * 5000}\"")
+    assert _rules(tmp_path, text) == [(7, "long-summary")]  # a warning about the text
+
+
+def test_crlf_and_a_byte_order_mark_read_as_plain_lines(tmp_path: Path) -> None:
+    """A file saved on Windows (BOM, CRLF) loads as the same entry with the same lines."""
+    path = write(tmp_path, GOOD)
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
+    entry, problems = load_entry(path, settings_for(tmp_path), REGISTRY)
+    assert problems == []
+    assert entry is not None and entry.body == "Nội dung.\n" and entry.lines["summary"] == 7

@@ -309,7 +309,9 @@ def test_stdin_that_is_not_a_terminal_means_no_input(
     """Piped input is never read as answers: a script gets the --no-input errors."""
     monkeypatch.setattr(sys, "stdin", piped("Ký túc xá\n"))
     assert site.run("new", "--province", "nghe-an") == 2
-    assert "--title: thiếu giá trị bắt buộc" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--title: thiếu giá trị bắt buộc" in err
+    assert "không có terminal nên dvk new không hỏi gì" in err, "and it says why it did not ask"
 
 
 def test_invalid_flag_values_are_all_reported(

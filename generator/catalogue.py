@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.checks import check_ids
 from generator.errors import ContentErrors, Problem, Severity
-from generator.loader import load_entry
+from generator.loader import link_outside, load_entry
 from generator.model import Entry, FieldOfWork, Kind
 from generator.provinces import OldProvince, Province, ProvinceRegistry, default_registry
 from generator.settings import Settings
@@ -181,6 +181,32 @@ def _image_stamps(entry: Entry) -> tuple[tuple[int, int], ...]:
     return tuple(_stamp(str(image.path)) for image in entry.images)
 
 
+def _editorial_links_outside(settings: Settings) -> list[Problem]:
+    """Symbolic links out of the content folder among the editorial pages and assets.
+
+    (Entry files are checked as they load.) MkDocs would publish the target.
+    """
+    found: list[Problem] = []
+    stack = [str(settings.content_dir)]
+    entries = str(settings.entries_path)
+    while stack:
+        folder = stack.pop()
+        try:
+            items = list(os.scandir(folder))
+        except OSError:
+            continue
+        for item in items:
+            if item.path == entries:
+                continue
+            if item.is_symlink():
+                problem = link_outside(Path(item.path), settings)
+                if problem is not None:
+                    found.append(problem)
+            elif item.is_dir():
+                stack.append(item.path)
+    return found
+
+
 def load_catalogue(
     settings: Settings, registry: ProvinceRegistry | None = None,
     cache: EntryCache | None = None, listed: dict[str, tuple[int, int]] | None = None,
@@ -204,6 +230,7 @@ def load_catalogue(
     if cache is not None:
         cache.keep_only(paths)
     problems.extend(check_ids(entries, settings))
+    problems.extend(_editorial_links_outside(settings))
     if any(p.severity is Severity.ERROR for p in problems):
         raise ContentErrors(problems)
     ordered = tuple(sorted(entries, key=lambda e: (e.title_key, e.id)))

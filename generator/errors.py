@@ -92,6 +92,7 @@ RULES: dict[str, str] = {
     "number-too-long": "a number over 1,000 characters long (quote it if it is text)",
     "not-a-mapping": "the front matter, or an item of a list, is not key: value lines",
     "duplicate-key": "a key is given twice",
+    "symlink-outside": "a content file that is a symbolic link to outside the content folder",
     # The schema
     "missing-field": "a required key is missing",
     "missing-source": "no sources key",

@@ -627,11 +627,36 @@ def _read(path: Path, shown: str) -> FrontMatter | Problem:
     return fm
 
 
+def link_outside(path: Path, settings: Settings) -> Problem | None:
+    """A problem if ``path`` is a symbolic link to a file outside the content folder.
+
+    A link in a pull request could publish any file of the machine that builds
+    the site (a key, a password file) as a page.
+    """
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        target = path
+    if target.is_relative_to(settings.content_dir.resolve()) and target != path:
+        return None
+    return Problem(
+        display_path(path, settings.root), 0, "-",
+        "tệp là một liên kết (symlink) tới ngoài thư mục nội dung; thay bằng chính tệp",
+        "the file is a symbolic link to outside the content folder; put the file itself here",
+        rule="symlink-outside",
+    )
+
+
 def load_entry(
     path: Path, settings: Settings, registry: ProvinceRegistry
 ) -> tuple[Entry | None, list[Problem]]:
     """Load one entry file; return the entry, or None and every problem found."""
     shown = display_path(path, settings.root)
+    outside = link_outside(path, settings)
+    if outside is not None:
+        return None, [outside]
     fm = _read(path, shown)
     if isinstance(fm, Problem):
         return None, [fm]

@@ -31,6 +31,8 @@ COVERED_ELSEWHERE = {
     "published-id-gone": "test_changed_since_guards_the_ids_published_at_the_base",
     "published-url-gone": "tests/test_citable.py (dvk check --published)",
     "invalid-value": "none: the catch-all for schema errors no other rule names",
+    "symlink-outside": "test_links_out_of_the_content_folder_are_refused (git keeps links, but "
+                       "a fixture's target outside the repository would differ per machine)",
     "file-too-large": "test_a_file_over_the_size_limit_is_refused_unread (tests/test_loader.py)",
     "unreadable-file": "test_a_file_that_cannot_be_read_is_a_located_problem "
                        "(tests/test_loader.py: a broken link cannot be copied as a fixture)",
@@ -323,3 +325,26 @@ def test_a_reviewed_warning_can_be_turned_off_in_the_file(
         "kind: tap the", "kind: tap the  # dvk-ignore: bad-kind"), encoding="utf-8")
     assert site.run("check", str(broken)) == 1
     assert "kind: loại mô hình phải là" in capsys.readouterr().err
+
+
+def test_links_out_of_the_content_folder_are_refused(
+    site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A symbolic link could publish any file of the building machine: entry, page or image."""
+    secret = tmp_path / "bi-mat.md"
+    secret.write_text("---\nid: bi-mat\n---\nkhóa bí mật\n", encoding="utf-8")
+    entry = site.content / "mo-hinh/nghe-an/bi-mat.md"
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.symlink_to(secret)
+    (site.content / "trang-bi-mat.md").symlink_to(secret)
+    picture = site.content / "mo-hinh/nghe-an/anh.jpg"
+    picture.symlink_to(tmp_path / "anh-ngoai.jpg")
+    site.entry("co-anh", images=[{"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo thử"}])
+    assert site.run("check") == 1
+    err = capsys.readouterr().err
+    link = "là một liên kết (symlink) tới ngoài thư mục nội dung; thay bằng chính tệp"
+    assert f"content/mo-hinh/nghe-an/bi-mat.md: -: tệp {link}" in err
+    assert f"content/trang-bi-mat.md: -: tệp {link}" in err
+    assert 'content/mo-hinh/nghe-an/co-anh.md:13: images[0].src: ảnh "anh.jpg" nằm ngoài' in err
+    assert site.run("build") == 1
+    assert not site.out.exists()

@@ -156,7 +156,10 @@ def _files_state(
                 if skipped is None or Path(item.path) != skipped:
                     stack.append(Path(item.path))
             else:
-                info = item.stat()
+                try:
+                    info = item.stat()
+                except OSError:  # a broken link: the check reports it, the digest notes it
+                    info = item.stat(follow_symlinks=False)
                 digest.update(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
                 if entries is not None and item.name.endswith(".md"):
                     entries[item.path] = (info.st_size, info.st_mtime_ns)

@@ -639,6 +639,8 @@ def link_outside(path: Path, settings: Settings) -> Problem | None:
         target = path.resolve()
     except (OSError, RuntimeError):  # a loop of links
         target = path
+    if not target.exists():
+        return None  # a broken link publishes nothing: reported as a file that cannot be read
     if target.is_relative_to(settings.content_dir.resolve()) and target != path:
         return None
     return Problem(

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint bench chromium clean
+.PHONY: serve build check test lint bench chromium java clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
@@ -15,7 +15,7 @@ build: $(VENV)/.installed ## build site/
 check: $(VENV)/.installed ## validate the content
 	$(BIN)/dvk check
 
-test: $(VENV)/.installed-test chromium ## run every test, browser tests included
+test: $(VENV)/.installed-test node_modules/.installed chromium java ## run every test, browser tests included
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
@@ -42,6 +42,22 @@ $(VENV)/.installed-bench: $(VENV)/.created pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
+# The checkers the tests run over the built site (package.json): axe-core and the
+# Nu Html Checker, at the versions package-lock.json pins. Reinstalled when the lock changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci
+	touch $@
+
+# The Nu Html Checker (vnu.jar) runs on Java 11 or later (tests/test_validity.py).
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	  else \
+	    echo "java is missing: run 'sudo apt-get install default-jre-headless' (the HTML validity test will fail)"; \
+	  fi; \
+	fi
+
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -53,4 +69,4 @@ chromium:
 	fi
 
 clean:
-	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -1,5 +1,5 @@
 """Files published beside the pages: redirects, citations, feeds, open data, robots.txt,
-the sitemap and the manifest of published URLs.
+_headers, the sitemap and the manifest of published URLs.
 
 Each is made from the catalogue and the generated pages alone, so a partial
 (incremental) build makes exactly the files a full one would.
@@ -22,7 +22,8 @@ from generator.cards import render_cards
 from generator.catalogue import Catalogue
 from generator.citation import CITE_JSON, CITE_RIS, Citation
 from generator.errors import ContentErrors, Problem, display_path
-from generator.feeds import render_feed, site_feeds
+from generator.feeds import quiet_moment, render_feed, site_feeds
+from generator.headers import HEADERS_FILE, csp, headers_file
 from generator.images import EXTENSIONS, SETTINGS, ImageProblem, rendition_name, renditions
 from generator.model import Entry, Image
 from generator.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
@@ -127,6 +128,8 @@ def published_files(
 ) -> Iterable[StaticFile]:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, robots.
 
+    Also ``_headers``, the HTTP headers the host should send (generator/headers.py).
+
     With ``cards_dir`` (the card cache), the social cards too: they are drawn
     there first, the ones not cached yet.
     """
@@ -147,8 +150,9 @@ def published_files(
         if entry.images:
             yield from image_files(entry, images_dir,
                                    display_path(entry.path, catalogue.settings.root))
+    quiet = quiet_moment(catalogue, cites)
     for feed in site_feeds(catalogue):
-        atom, rss = render_feed(feed, cites, catalogue)
+        atom, rss = render_feed(feed, cites, catalogue, quiet)
         yield StaticFile(feed.atom_path, content=atom, listed=True)
         yield StaticFile(feed.rss_path, content=rss, listed=True)
     found = tables(catalogue, cites)
@@ -158,6 +162,7 @@ def published_files(
     yield StaticFile(f"{DATA_DIR}datapackage.json", content=datapackage(catalogue, found),
                      listed=True)
     yield StaticFile("robots.txt", content=robots(site))
+    yield StaticFile(HEADERS_FILE, content=headers_file())
     if cards_dir is not None:
         drawn = render_cards(cards(site_pages, catalogue), cards_dir)
         for dest, path in drawn.items():
@@ -170,6 +175,7 @@ def redirect_page(entry: Entry, site: SiteInfo) -> str:
     title = html.escape(entry.title)
     return (
         '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp(meta=True)}">\n'
         f"<title>{title}</title>\n"
         f'<link rel="canonical" href="{target}">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'

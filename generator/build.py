@@ -7,6 +7,7 @@ replaces site/ only once the whole build has succeeded.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -28,6 +29,7 @@ from generator import render
 from generator.catalogue import Catalogue, EntryCache, load_catalogue
 from generator.config import settings_from
 from generator.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
+from generator.feeds import source_date_epoch
 from generator.folders import discard, swap
 from generator.history import head
 from generator.pages import build_pages, page_digest, page_output
@@ -193,6 +195,8 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     shared.update(f"strict={strict}".encode())
     # The config file may take these from the environment (!ENV).
     shared.update(f"{config.site_url}|{config.repo_url}|{config.edit_uri}".encode())
+    # Empty feeds are dated by it (generator/feeds.py); checked here, before any work.
+    shared.update(f"epoch={source_date_epoch()}".encode())
     for package in ("mkdocs", "mkdocs-material", "pagefind", "dvk"):
         shared.update(f"{package}={version(package)}".encode())
     _files_state(docs, shared, skipped=entries_dir)
@@ -307,6 +311,11 @@ def _render(config: MkDocsConfig, partial: Selection | None) -> None:
         except (Abort, MkDocsException) as exc:
             details = "\n".join(collected.messages)
             raise BuildFailed(f"{exc}\n{details}".strip()) from exc
+        except KeyboardInterrupt:
+            # MkDocs' error event, which stops the search index started for
+            # this build, is for exceptions only: Ctrl-C must stop it too.
+            config.plugins[PLUGIN_NAME].on_build_error(error=Abort("interrupted"))
+            raise
 
 
 class Builder:
@@ -316,14 +325,15 @@ class Builder:
     changed, or when site/ is not the folder the last build made. Otherwise it
     is incremental: it renders only the pages whose inputs changed (an edited
     entry's page and the index pages that list it), copies only changed images,
-    re-indexes search only if an entry changed, and moves the new files into
-    site/. Either way nothing in site/ changes until every page is made, so a
-    failed build leaves site/ as it was.
+    re-indexes search only if an entry changed, and hard-links every unchanged
+    file of site/ beside the new ones. Either way the new site is complete in a
+    staging folder before it replaces site/ in one step, so a build that fails,
+    is interrupted or is killed leaves site/ exactly as it was.
     """
 
     def __init__(self, config_file: Path, *, strict: bool = False,
                  progress: Progress | None = None, site_dir: Path | None = None,
-                 background_search: bool = False) -> None:
+                 background_search: bool = False, in_place: bool = False) -> None:
         self.config_file = config_file
         self.strict = strict
         self.progress = progress
@@ -331,6 +341,13 @@ class Builder:
         """Where to build, instead of the config's site_dir (``dvk serve`` builds in the cache)."""
         self.background_search = background_search
         """Put the pages in place first and refresh the search index after (``dvk serve``)."""
+        self.in_place = in_place
+        """Move an incremental build's files into the site one by one (``dvk serve``).
+
+        Quicker than linking every unchanged file (seconds at 50,000 entries),
+        but a build killed meanwhile leaves the site part old, part new. Only
+        for a private preview, which the next build then makes in full.
+        """
         self._search: tuple[SearchIndexJob, threading.Thread] | None = None
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
@@ -446,7 +463,7 @@ class Builder:
         with _staging(loaded.config) as (staging, final):
             _render(loaded.config, None)
             _forget(loaded.config)
-            swap(staging, final)
+            swap(staging, final, later=True)
 
     def _incremental(self, loaded: Loaded, before: BuildState, now: BuildState) -> None:
         config = loaded.config
@@ -458,8 +475,13 @@ class Builder:
         pages |= _nav_sources(config.nav) & now.pages.keys()
         with _staging(config) as (staging, final):
             _render(config, Selection(frozenset(pages), frozenset(statics)))
+            if self.in_place:
+                _forget(config)
+                _move_into(staging, final, gone)
+                return
+            _link_unchanged(final, staging, frozenset(gone))
             _forget(config)
-            _move_into(staging, final, gone)
+            swap(staging, final, later=True)
 
 
 @contextmanager
@@ -514,15 +536,61 @@ def _move_into(staging: Path, final: Path, gone: Sequence[str]) -> None:
             folder = folder.parent
 
 
+def _link_unchanged(final: Path, staging: Path, gone: frozenset[str]) -> None:
+    """Hard-link into ``staging`` every file of site/ it lacks, but those ``gone``.
+
+    An incremental build renders only what changed; this makes the staging
+    folder the whole new site, to replace site/ in one step. A link is one
+    system call and copies no bytes (0.4 s for 10,000 files here); nothing ever
+    writes into a published file in place, so the two folders may share them.
+    The search index is one set of files: if the build made a new one, none of
+    the old is kept.
+    """
+    new_index = (staging / OUTPUT_DIR).is_dir()
+    for walked, dirnames, filenames in os.walk(final):
+        relative = os.path.relpath(walked, final)
+        if relative == ".":
+            relative = ""
+            # A half-moved index of a killed build, and the index being replaced.
+            dirnames[:] = [d for d in dirnames if not d.startswith(f".{OUTPUT_DIR}.")
+                           and not (new_index and d == OUTPUT_DIR)]
+        # Strings, not Paths: this runs once per file of the site.
+        target = f"{staging}/{relative}"
+        made = False
+        for name in filenames:
+            uri = f"{relative}/{name}" if relative else name
+            if uri in gone:
+                continue
+            if not made:  # only folders that keep a file: a folder emptied by ``gone`` goes
+                Path(target).mkdir(parents=True, exist_ok=True)
+                made = True
+            source, copy = f"{walked}/{name}", f"{target}/{name}"
+            try:
+                os.link(source, copy, follow_symlinks=False)
+            except FileExistsError:
+                pass  # rebuilt: the new file stays
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP):
+                    raise
+                shutil.copy2(source, copy, follow_symlinks=False)  # no hard links here
+
+
 def _sweep_abandoned(final: Path) -> None:
-    """Remove staging folders left by builds that were killed (their process is gone)."""
-    for leftover in final.parent.glob(f".{final.name}.*-*"):
+    """Remove staging folders left by builds that were killed (their process is gone).
+
+    A build killed between the two renames of a swap leaves no site/ but its
+    old folder: that is put back first.
+    """
+    for leftover in sorted(final.parent.glob(f".{final.name}.*-*")):
         kind, _, pid = leftover.name.rpartition("-")
-        if not (kind.endswith((".building", ".old")) and pid.isdigit()):
+        if not (kind.endswith((".building", ".old", ".discarded")) and pid.isdigit()):
             continue
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            shutil.rmtree(leftover, ignore_errors=True)
+            if kind.endswith(".old") and not final.exists():
+                leftover.rename(final)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
         except PermissionError:
             pass  # alive, and someone else's

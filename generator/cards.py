@@ -21,6 +21,8 @@ from pathlib import Path
 import fontpkg_be_vietnam_pro
 from PIL import Image, ImageDraw, ImageFont, features
 
+from generator.lifetime import die_with_parent
+
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 DESIGN = "3"
@@ -207,11 +209,13 @@ def _draw_forked(work: list[tuple[Card, Path]]) -> None:
     # loaded fonts. A failed child leaves its cards undrawn, which is reported.
     workers = min(os.cpu_count() or 1, 4)
     children = []
+    parent = os.getpid()
     for index in range(workers):
         pid = os.fork()
         if pid == 0:  # pragma: no cover (child)
             code = 0
             try:
+                die_with_parent(parent)  # a killed build stops drawing too
                 _draw_all(work[index::workers])
             except BaseException:
                 code = 1

@@ -1,12 +1,16 @@
 """Atom and RSS feeds of the newest entries: the whole site, each province and each field.
 
 Written with feedgen. Every date in a feed comes from the entries (never the
-build's clock), so the same catalogue always gives the same bytes.
+build's clock), so the same catalogue always gives the same bytes. A feed with
+no entries yet still needs an ``updated``: SOURCE_DATE_EPOCH when the builder
+sets it (https://reproducible-builds.org/specs/source-date-epoch/), else the
+newest change of any entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,12 +18,36 @@ from feedgen.feed import FeedGenerator
 
 from generator.catalogue import Catalogue
 from generator.citation import Citation
+from generator.errors import ConfigError
 from generator.model import Entry
 
 FEED_SIZE = 20
 """Entries per feed: the newest ones."""
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 ATOM, RSS = "atom.xml", "rss.xml"
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+FIRST_DAY = dt.date(2000, 1, 1)
+"""The ``updated`` of an empty feed on a site with no entries and no SOURCE_DATE_EPOCH."""
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The moment SOURCE_DATE_EPOCH names, if set; raise ``ConfigError`` if it is not a time."""
+    raw = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():  # the specification: an integer number of seconds, not negative
+        raise ConfigError(f"{SOURCE_DATE_EPOCH}={raw!r}: không phải số giây (not a number "
+                          "of seconds since 1970-01-01 UTC)")
+    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC).astimezone(VIETNAM)
+
+
+def quiet_moment(catalogue: Catalogue, cites: dict[str, Citation]) -> dt.datetime:
+    """The ``updated`` of a feed without entries: see the module. Never the build's clock."""
+    declared = source_date_epoch()
+    if declared is not None:
+        return declared
+    days = [cites[e.id].modified or e.date for e in catalogue.entries]
+    return _moment(max(days, default=FIRST_DAY))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +97,11 @@ def site_feeds(catalogue: Catalogue) -> list[Feed]:
     return feeds
 
 
-def render_feed(feed: Feed, cites: dict[str, Citation], catalogue: Catalogue) -> tuple[str, str]:
-    """The feed as (Atom, RSS) text."""
+def render_feed(
+    feed: Feed, cites: dict[str, Citation], catalogue: Catalogue,
+    quiet: dt.datetime | None = None,
+) -> tuple[str, str]:
+    """The feed as (Atom, RSS) text; ``quiet`` is its ``updated`` if it has no entries."""
     site = catalogue.settings.site
     generator = FeedGenerator()
     page = site.absolute(feed.folder)
@@ -98,7 +129,7 @@ def render_feed(feed: Feed, cites: dict[str, Citation], catalogue: Catalogue) ->
         item.author({"name": site.author})
         for term, label in _categories(entry):
             item.category(term=term, label=label)
-    latest = max(stamps, default=_moment(dt.date(2000, 1, 1)))
+    latest = max(stamps, default=quiet or quiet_moment(catalogue, cites))
     generator.updated(latest)
     generator.lastBuildDate(latest)
     atom = _with_self_link(generator, site.absolute(feed.atom_path)).atom_str(pretty=True)

@@ -55,7 +55,7 @@ JPEG_QUALITY = 82
 FLATTEN_ONTO = (255, 255, 255)
 """JPEG has no transparency: transparent parts show the page's white."""
 EXTENSIONS = ("webp", "jpg")
-PIPELINE = "1"
+PIPELINE = "2"
 """Bump when the processing changes, so cached renditions are made again."""
 SETTINGS = (f"{PIPELINE}|{PIL.__version__}|{WIDTHS}|{WEBP_QUALITY}|{JPEG_QUALITY}|"
             f"{FLATTEN_ONTO}")
@@ -311,8 +311,13 @@ def process(path: Path, name: str, widths: Sequence[int], out: Path) -> None:
         size = (width, scaled_height(base.width, base.height, width))
         sized.append((width, source if source.size == size else
                       source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)))
-    jobs = [(image, out / rendition_name(width, extension), extension)
-            for width, image in sized for extension in EXTENSIONS]
+    # One image object per job: ``Image.save`` keeps its options on the object
+    # (``encoderinfo``), so two threads saving one object at once may each
+    # encode with the other's quality; a JPEG then came out at the WebP quality
+    # in some builds and not others.
+    jobs = [(image if k == 0 else image.copy(), out / rendition_name(width, extension),
+             extension)
+            for width, image in sized for k, extension in enumerate(EXTENSIONS)]
     # Pillow encodes without holding the GIL, so threads use every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(lambda job: _save(*job), jobs))

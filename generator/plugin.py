@@ -38,6 +38,7 @@ from generator.citation import as_html
 from generator.config import ShowcaseConfig, settings_from
 from generator.errors import ContentErrors
 from generator.fonts import font_files
+from generator.headers import csp
 from generator.pages import (
     EntryPage,
     SitePages,
@@ -126,6 +127,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if not config.repo_url:
             # A relative edit_uri without repo_url makes MkDocs warn on every page.
             config.edit_uri = None
+        if config.site_description:
+            # Material prints it unescaped in <meta name="description"> (pages without
+            # their own), where a '"' ends the attribute: it reaches templates as HTML,
+            # like page descriptions (_page_source). Unescaping first keeps a config
+            # object that is configured twice (dvk serve) from being escaped twice.
+            config.site_description = html.escape(html.unescape(config.site_description))
         return config
 
     # Runs before other plugins' on_files so that they see the generated pages.
@@ -250,7 +257,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return records_dir(self.settings.root, Path(config.site_dir))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Expose the Vietnamese formatting filters and the URL helpers to templates."""
+        """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates."""
         env.globals["memo"] = Memo()  # a fresh one per build
         # Compiling Material's templates takes 0.4 s a build: keep the bytecode
         # (Jinja checks each template's source against it).
@@ -264,6 +271,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.globals.update(
             province_url=province_url, field_url=field_url, year_url=year_url, kind_url=kind_url
         )
+        # The policy again in each page's head, for hosts that send no headers (theme/main.html).
+        env.globals["dvk_csp_meta"] = csp(meta=True)
         return env
 
     def on_page_context(

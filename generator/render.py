@@ -10,9 +10,11 @@ reports its warnings and failures back through a pipe.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import get_toc
 
+from generator.lifetime import die_with_parent
 from generator.plugin import Selection
 from generator.progress import Silent
 
@@ -68,12 +71,14 @@ def _fork_worker(
     env: Environment,
 ) -> tuple[int, int]:
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid:  # the parent
         os.close(write_end)
         return pid, read_end
     # The worker: render its share, report, and leave without running any
     # of the parent's exit handlers or buffered output twice.
+    die_with_parent(parent)  # the parent waits for it, in this same thread
     os.close(read_end)
     counter = utils.CountHandler()
     counter.setLevel(logging.WARNING)
@@ -210,25 +215,50 @@ def _render_pages(
     plugin = config.plugins.get("dvk")
     if plugin is not None:
         plugin.pages_per_step = count  # this process renders one page in ``count``
-    failures: list[str] = []
-    warnings = 0
+    waiting = dict(children)
+    """Worker pid -> its pipe, until it is reaped."""
     try:
         _render_share(doc_files[0::count], config, doc_files, nav, env)
-    finally:
-        for pid, read_end in children:
-            with os.fdopen(read_end) as pipe:
-                raw = pipe.read()
-            os.waitpid(pid, 0)
-            report: dict[str, Any] = (json.loads(raw) if raw
-                                      else {"ok": False, "error": "worker died"})
-            warnings += int(report.get("warnings", 0))
-            if not report["ok"]:
-                if report.get("template"):
-                    raise TemplateError(str(report["error"]))
-                failures.append(str(report["error"]))
+        reports = [_report(pid, waiting) for pid, _ in children]
+    except BaseException:
+        # The build is abandoned (an error, or Ctrl-C sent to this process
+        # alone): the workers' pages would be thrown away, and they must not
+        # write on into a staging folder that is being removed.
+        _stop(waiting)
+        raise
+    warnings = 0
+    failures: list[str] = []
+    for report in reports:
+        warnings += int(report.get("warnings", 0))
+        if not report["ok"]:
+            if report.get("template"):
+                raise TemplateError(str(report["error"]))
+            failures.append(str(report["error"]))
     if failures:
         raise Abort("Rendering failed: " + "; ".join(failures))
     return warnings
+
+
+def _report(pid: int, waiting: dict[int, int]) -> dict[str, Any]:
+    """Wait for a worker to finish; its report."""
+    read_end, waiting[pid] = waiting[pid], -1  # closed by the ``with``, even if interrupted
+    with os.fdopen(read_end) as pipe:
+        raw = pipe.read()
+    os.waitpid(pid, 0)
+    del waiting[pid]
+    return json.loads(raw) if raw else {"ok": False, "error": "worker died"}
+
+
+def _stop(waiting: dict[int, int]) -> None:
+    """Kill and reap the workers not yet reaped."""
+    for pid in waiting:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for pid, read_end in waiting.items():
+        if read_end >= 0:
+            os.close(read_end)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 def build(config: MkDocsConfig, partial: Selection | None = None) -> None:

@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ from pagefind.service import get_executable
 
 from generator.catalogue import Catalogue
 from generator.folders import swap
+from generator.lifetime import die_with_parent
 from generator.model import Entry
+from generator.stableindex import IndexFormatError, canonical_index
 from generator.text import fold
 
 OUTPUT_DIR = "pagefind"
@@ -209,10 +212,16 @@ class SearchIndexJob:
                    "--output-path", str(self._output), "--force-language", "vi", "--quiet"]
         self.cancelled = False
         self._exited = False
+        parent = os.getpid()
+        # A background index (dvk serve) is forked by a thread that may end
+        # first, which would kill it: only the main thread's children ask.
+        tied = threading.current_thread() is threading.main_thread()
         self._pid = os.fork()
         if self._pid == 0:  # the child: records, then Pagefind in its place
             code = 1
             try:
+                if tied:
+                    die_with_parent(parent)
                 _write_records(records(catalogue), records_dir)
                 log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 os.dup2(log, 1)
@@ -244,9 +253,19 @@ class SearchIndexJob:
     def wait(self) -> None:
         """Wait for Pagefind; raise ``SearchIndexError`` if it failed."""
         try:
-            if self._reap() != 0:
+            try:
+                code = self._reap()
+            except BaseException:  # Ctrl-C while Pagefind runs: it must not outlive the build
+                self.kill()
+                raise
+            if code != 0:
                 output = self._log.read_text(encoding="utf-8") if self._log.exists() else ""
                 raise SearchIndexError(f"pagefind failed:\n{output}")
+            try:
+                canonical_index(self._output)  # Pagefind's own order changes from run to run
+            except (IndexFormatError, OSError, ValueError, KeyError) as exc:
+                raise SearchIndexError(f"pagefind's index could not be put in order: {exc}") \
+                    from exc
             for name in UNUSED_BUNDLES:
                 (self._output / name).unlink(missing_ok=True)
             # Moved beside its place first (the scratch folder may be on another

@@ -152,6 +152,9 @@ SEARCH_FIXTURES: dict[str, dict[str, Any]] = {
     "thu-vuon-hue": {
         "title": "Thử nghiệm vườn nhà", "province": "Thua Thien Hue", "field": "kinh-te",
         "summary": "Vườn rau sạch của hội phụ nữ.",
+        # An old id and a picture, so the link, HTML and a11y audits see those pages too.
+        "redirect_from": ["thu-vuon-rau-hue"],
+        "images": [{"src": "vuon-nha.png", "alt": "Luống rau trước nhà", "credit": "Báo thử"}],
     },
     "thu-ca-nhan-dung": {
         "title": "Thử nghiệm cá nhân Dũng", "province": "lai-chau", "field": "kinh-te",
@@ -162,6 +165,15 @@ SEARCH_FIXTURES: dict[str, dict[str, Any]] = {
         "summary": "Tổ hợp tác mang tên Dung.",
     },
 }
+
+
+def _picture(path: Path) -> None:
+    """A small real photograph stand-in: a 1,200 × 800 PNG of two colours."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (1200, 800), (46, 125, 50))
+    ImageDraw.Draw(picture).rectangle((0, 500, 1200, 800), fill=(121, 85, 72))
+    picture.save(path, format="PNG")
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +188,8 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         province = {"Hà Nam": "ninh-binh", "Thua Thien Hue": "hue"}.get(
             fields["province"], fields["province"])
         sample.entry(entry_id, folder=province, **fields)
+        for image in fields.get("images", []):
+            _picture(sample.content / "mo-hinh" / province / image["src"])
     sample.write_config()
     assert sample.run("build", "--strict") == 0
     return sample.out

@@ -1,0 +1,229 @@
+"""No lost page: a build that fails, is killed or is interrupted leaves site/ exactly as it was.
+
+Each test runs ``python -m generator build`` as a real process on a site large
+enough to watch it work, stops it halfway, proves that site/ is byte for byte
+what it was, and that the next build sweeps what the dead one left and succeeds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Site
+from generator.build import _sweep_abandoned
+
+ENTRIES = 300
+"""Enough pages that the rendering lasts long enough to be caught halfway."""
+PROVINCES = ("nghe-an", "ha-noi", "ninh-binh", "da-nang", "lai-chau", "hue")
+FIELDS = ("kinh-te", "van-hoa-xa-hoi", "quoc-phong-an-ninh")
+DEADLINE = 60.0
+
+
+def fill(site: Site, count: int) -> None:
+    """``count`` synthetic entries (for tests only), spread over provinces and fields."""
+    for n in range(count):
+        words = " ".join(f"từ{k}" for k in range(n % 40, n % 40 + 60))
+        site.entry(f"thu-{n:04d}", title=f"Mô hình thử số {n}", province=PROVINCES[n % 6],
+                   field=FIELDS[n % 3], body=f"## Bối cảnh\n\n{words}.\n")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """A site of ``ENTRIES`` entries, built once; tests work on copies of it."""
+    site = Site(tmp_path_factory.mktemp("interrupted"))
+    site.write_config()
+    site.raw("index.md", "---\ntemplate: dvk/home.html\ntitle: Trang chủ\n---\n# Thử\n")
+    site.raw("gioi-thieu.md", "# Giới thiệu\n\nThử.\n")
+    site.raw("dong-gop.md", "# Đóng góp\n\nThử.\n")
+    fill(site, ENTRIES)
+    assert site.run("build") == 0
+    return site
+
+
+@pytest.fixture
+def copy(built: Site, tmp_path: Path) -> Site:
+    """A copy of the built site (content and site/): its next build is a full one."""
+    shutil.copytree(built.root, tmp_path / "copy", symlinks=True)
+    site = Site(tmp_path / "copy")
+    (tmp_path / "tmp").mkdir()
+    return site
+
+
+def start(site: Site, *prefix: str) -> subprocess.Popen[str]:
+    """``dvk build`` in its own process group, with its own temporary folder."""
+    env = {**os.environ, "TMPDIR": str(site.root.parent / "tmp")}
+    command = [*prefix] if prefix else [sys.executable, "-m", "generator"]
+    return subprocess.Popen(
+        [*command, "build", "--config", str(site.config)], cwd=site.root, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], build: subprocess.Popen[str], what: str) -> None:
+    """Poll until ``condition``; fail if the build ends (or the deadline passes) first."""
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if build.poll() is not None:
+            pytest.fail(f"the build ended before {what}: {build.communicate()}")
+        if time.monotonic() > deadline:
+            build.kill()
+            pytest.fail(f"no {what} within {DEADLINE} s")
+        time.sleep(0.005)
+
+
+def staging(site: Site, build: subprocess.Popen[str]) -> Path:
+    return site.root / f".site.building-{build.pid}"
+
+
+def rendered(folder: Path) -> int:
+    """Entry pages written so far into ``folder``."""
+    return sum(1 for _ in folder.glob("mo-hinh/*/index.html"))
+
+
+def group_alive(group: int) -> list[int]:
+    """Processes of ``group`` still running (zombies waiting for a reaper are not)."""
+    alive = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            # The fields after the command's closing parenthesis: state, ppid, pgrp, ...
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            alive.append(int(proc.name))
+    return alive
+
+
+def assert_group_ends(group: int) -> None:
+    """No renderer or indexer of the build outlives it."""
+    deadline = time.monotonic() + 10
+    while group_alive(group):
+        assert time.monotonic() < deadline, f"still running: {group_alive(group)}"
+        time.sleep(0.02)
+
+
+def leftovers(site: Site) -> list[str]:
+    """Folders beside site/ once the old site's deletion, left to run after the build, is done."""
+    deadline = time.monotonic() + DEADLINE
+    while any(site.root.glob(".site.discarded-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(p.name for p in site.root.glob(".site.*"))
+
+
+def halfway(site: Site, build: subprocess.Popen[str]) -> None:
+    """Wait until the build has written some of its pages, not all, into its staging folder."""
+    folder = staging(site, build)
+    wait_for(lambda: rendered(folder) >= 20, build, "20 pages in the staging folder")
+    assert build.poll() is None
+
+
+def test_killed_full_build_leaves_site_as_it_was(copy: Site) -> None:
+    """SIGKILL halfway through a full build: site/ is unchanged; the next build cleans up."""
+    before = copy.tree_digest()
+    copy.raw("gioi-thieu.md", "# Giới thiệu\n\nĐã sửa.\n")  # the build that follows is full
+    build = start(copy)
+    halfway(copy, build)
+    build.send_signal(signal.SIGKILL)
+    build.communicate(timeout=DEADLINE)
+    assert build.returncode == -signal.SIGKILL
+    assert_group_ends(build.pid)
+    assert 0 < rendered(staging(copy, build)) < ENTRIES  # it was stopped halfway
+    assert copy.tree_digest() == before
+
+    assert copy.run("build") == 0
+    assert leftovers(copy) == []
+    assert "Đã sửa." in copy.html("gioi-thieu/")
+
+
+def test_interrupted_build_cleans_up_and_leaves_site_as_it_was(copy: Site) -> None:
+    """Ctrl-C (SIGINT) halfway: exit 130 with a message, no staging folder, site/ unchanged."""
+    before = copy.tree_digest()
+    copy.raw("gioi-thieu.md", "# Giới thiệu\n\nĐã sửa.\n")
+    build = start(copy)
+    halfway(copy, build)
+    build.send_signal(signal.SIGINT)  # to the build alone: it must stop its helpers itself
+    _, err = build.communicate(timeout=DEADLINE)
+    assert build.returncode == 130, err
+    assert "dvk: đã dừng (interrupted)" in err
+    assert "Traceback" not in err
+    assert_group_ends(build.pid)
+    assert leftovers(copy) == []
+    assert list((copy.root.parent / "tmp").iterdir()) == []  # Pagefind's scratch folder too
+    assert copy.tree_digest() == before
+
+
+# Stands in for ``python -m generator``: the build, unchanged, except that the
+# hundredth hard link of an incremental build leaves a mark and waits, so that
+# the test kills it at a known point between rendering and replacing site/.
+PAUSE_WHILE_LINKING = """
+import os, sys, time
+from generator.cli import main
+mark, real_link, made = sys.argv.pop(1), os.link, []
+def link(*args, **kwargs):
+    real_link(*args, **kwargs)
+    made.append(1)
+    if len(made) == 100:
+        open(mark, "w").close()
+        time.sleep(600)
+os.link = link
+sys.exit(main())
+"""
+
+
+def test_killed_incremental_build_leaves_site_as_it_was(copy: Site) -> None:
+    """An incremental build killed while it assembles the new site leaves site/ unchanged.
+
+    It renders only what changed and links the rest of site/ beside it; site/
+    itself is never written into, so no mix of old and new pages is possible.
+    """
+    assert copy.run("build") == 0  # a build of this folder, so the next one is incremental
+    before = copy.tree_digest()
+    old_title = copy.html("mo-hinh/thu-0007/")
+    entry = copy.content / "mo-hinh" / PROVINCES[7 % 6] / "thu-0007.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "Mô hình thử số 7", "Mô hình đổi tên"), encoding="utf-8")
+    mark = copy.root / "linking"
+    build = start(copy, sys.executable, "-c", PAUSE_WHILE_LINKING, str(mark))
+    wait_for(mark.exists, build, "the hundredth link")
+    folder = staging(copy, build)
+    assert "Mô hình đổi tên" in (folder / "mo-hinh/thu-0007/index.html").read_text("utf-8")
+    assert copy.tree_digest() == before  # mid-way, site/ is the previous build's
+    build.send_signal(signal.SIGKILL)
+    build.communicate(timeout=DEADLINE)
+    assert_group_ends(build.pid)
+    assert copy.tree_digest() == before
+    assert copy.html("mo-hinh/thu-0007/") == old_title
+
+    assert copy.run("build") == 0
+    assert leftovers(copy) == []
+    assert "Mô hình đổi tên" in copy.html("mo-hinh/thu-0007/")
+
+
+def test_site_is_put_back_if_killed_between_two_renames(tmp_path: Path) -> None:
+    """Where a folder swap takes two renames, a build killed between them loses no site/."""
+    final = tmp_path / "site"
+    old_site = tmp_path / f".site.old-{_dead_pid()}"
+    (old_site / "mo-hinh").mkdir(parents=True)
+    (old_site / "mo-hinh" / "index.html").write_text("trước", encoding="utf-8")
+    (tmp_path / f".site.building-{_dead_pid()}").mkdir()
+    _sweep_abandoned(final)
+    assert (final / "mo-hinh" / "index.html").read_text(encoding="utf-8") == "trước"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended, as a killed build's is."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

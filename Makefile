@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint bench chromium java clean
+.PHONY: serve build check test lint bench screenshots chromium java clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
@@ -20,6 +20,9 @@ test: $(VENV)/.installed-test node_modules/.installed chromium java ## run every
 
 bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
 	$(BIN)/dvk bench $(BENCH_ARGS)
+
+screenshots: $(VENV)/.installed-test chromium ## photograph /thong-ke/ of the bundled site into docs/screenshots/
+	$(BIN)/python -m generator.screenshots
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

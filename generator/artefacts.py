@@ -27,8 +27,11 @@ from generator.headers import HEADERS_FILE, csp, headers_file
 from generator.images import EXTENSIONS, SETTINGS, ImageProblem, rendition_name, renditions
 from generator.model import Entry, Image
 from generator.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
-from generator.pages import EntryPage, SitePages, cards, page_url
+from generator.pages import STATS_URL, EntryPage, SitePages, StatsPage, cards, page_url
 from generator.settings import SiteInfo, cache_dir
+from generator.stats import StatFile, Stats, stat_files
+from generator.stats import resources as stat_resources
+from generator.stats import to_csv as stat_csv
 
 MANIFEST = "urls.txt"
 PAGER = "/trang/"
@@ -159,7 +162,11 @@ def published_files(
     for table in found:
         yield StaticFile(table.csv_path, content=to_csv(table), listed=True)
         yield StaticFile(table.json_path, content=to_json(table), listed=True)
-    yield StaticFile(f"{DATA_DIR}datapackage.json", content=datapackage(catalogue, found),
+    counted = statistics(catalogue, site_pages)
+    for stat in counted:
+        yield StaticFile(stat.path, content=stat_csv(stat), listed=True)
+    yield StaticFile(f"{DATA_DIR}datapackage.json",
+                     content=datapackage(catalogue, found, stat_resources(counted)),
                      listed=True)
     yield StaticFile("robots.txt", content=robots(site))
     yield StaticFile(HEADERS_FILE, content=headers_file())
@@ -167,6 +174,14 @@ def published_files(
         drawn = render_cards(cards(site_pages, catalogue), cards_dir)
         for dest, path in drawn.items():
             yield StaticFile(dest, path=path)
+
+
+def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:
+    """The CSV files of /thong-ke/: made from the page's own counts, so they say the same."""
+    page = site_pages.pages.get(f"{STATS_URL}index.md")
+    if page is not None and isinstance(page.context, StatsPage):
+        return list(page.context.files.values())
+    return stat_files(Stats.of(catalogue))
 
 
 def redirect_page(entry: Entry, site: SiteInfo) -> str:

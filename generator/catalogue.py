@@ -17,6 +17,7 @@ from generator.errors import ContentErrors, Problem, Severity
 from generator.loader import link_outside, load_entry
 from generator.model import Entry, FieldOfWork, Kind
 from generator.provinces import OldProvince, Province, ProvinceRegistry, default_registry
+from generator.reported import Report, load_reported
 from generator.settings import Settings
 from generator.text import sort_key
 
@@ -39,6 +40,8 @@ class Catalogue:
     entries: tuple[Entry, ...]
     """All entries, in Vietnamese order of title."""
     warnings: tuple[Problem, ...] = ()
+    reported: tuple[Report, ...] = ()
+    """Figures provinces reported (generator/reported.py): shown apart, never counted here."""
     by_id: dict[str, Entry] = field(init=False)
     by_province: dict[str, tuple[Entry, ...]] = field(init=False)
     """Province slug -> entries, grouped by old unit, then in title order."""
@@ -231,7 +234,9 @@ def load_catalogue(
         cache.keep_only(paths)
     problems.extend(check_ids(entries, settings))
     problems.extend(_editorial_links_outside(settings))
+    reported, found = load_reported(settings, registry)
+    problems.extend(found)
     if any(p.severity is Severity.ERROR for p in problems):
         raise ContentErrors(problems)
     ordered = tuple(sorted(entries, key=lambda e: (e.title_key, e.id)))
-    return Catalogue(settings, registry, ordered, tuple(problems))
+    return Catalogue(settings, registry, ordered, tuple(problems), reported)

@@ -49,6 +49,8 @@ class ShowcaseConfig(Config):
     """Who citations name as the author of an entry page."""
     data_licence = c.Type(str, default=DEFAULT_LICENCE)
     """SPDX id of the licence of the open data and the entries' text."""
+    reported = c.Type(str, default="so-lieu-bao-cao.yml")
+    """The file of figures provinces reported, in the content folder; shown apart on /thong-ke/."""
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Also reject a non-positive page size and duplicate field slugs."""
@@ -84,6 +86,7 @@ def settings_from(plugin_config: ShowcaseConfig, config: MkDocsConfig) -> Settin
             edit_uri=config.edit_uri or "",
             data_licence=plugin_config.data_licence,
         ),
+        reported=plugin_config.reported.strip("/"),
     )
 
 
@@ -143,4 +146,5 @@ def read_settings(config_file: Path) -> Settings:
             edit_uri=str(raw.get("edit_uri") or ""),
             data_licence=plugin_config.data_licence,
         ),
+        reported=plugin_config.reported.strip("/"),
     )

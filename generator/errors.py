@@ -135,5 +135,10 @@ RULES: dict[str, str] = {
     "personal-id-number": "what looks like a CCCD/CMND number",
     "personal-email": "what looks like a personal e-mail address",
     "similar-title": "a new entry whose title and province look like an existing entry's",
+    # Reported figures (content/so-lieu-bao-cao.yml; also the file rules and schema rules above)
+    "bad-number": "a reported figure that is not a whole number (24.250 reads as 24.25)",
+    "unknown-measure": "a reported figure counting something other than tong-so, tap-the, "
+                       "ca-nhan or a field",
+    "duplicate-figure": "one report giving the same measure twice",
 }
 """Every rule ``dvk check`` applies, by name, as JSON output and annotations name them."""

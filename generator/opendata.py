@@ -185,8 +185,12 @@ def schema() -> dict[str, Any]:
     }
 
 
-def datapackage(catalogue: Catalogue, found: Sequence[Table]) -> bytes:
-    """``datapackage.json``: the package, its licence and every resource with its schema."""
+def datapackage(catalogue: Catalogue, found: Sequence[Table],
+                extra: Sequence[dict[str, Any]] = ()) -> bytes:
+    """``datapackage.json``: the package, its licence and every resource with its schema.
+
+    ``extra`` are further resources (the statistics of generator/stats.py), after the tables.
+    """
     site = catalogue.settings.site
     licence = site.data_licence
     title, path = LICENCES.get(licence, (licence, ""))
@@ -203,6 +207,7 @@ def datapackage(catalogue: Catalogue, found: Sequence[Table]) -> bytes:
             "path": table.json_path.removeprefix(DATA_DIR), "format": "json",
             "mediatype": "application/json", "encoding": "utf-8", "schema": schema(),
         })
+    resources.extend(extra)
     package = {
         "name": "dan-van-kheo",
         "title": f"{site.name}: các mô hình \"Dân vận khéo\"",

@@ -13,14 +13,18 @@ from functools import cache
 from math import ceil
 from typing import Any, TypeVar
 
+from markupsafe import Markup
+
 from generator.cards import CARD_NAME, Card
 from generator.catalogue import Catalogue, Group
+from generator.charts import Bar, bar_chart, column_chart
 from generator.citation import Citation
 from generator.history import FileDates, file_dates
 from generator.model import Entry, FieldOfWork, Kind
 from generator.opendata import ALL_ENTRIES, COLUMNS, DATA_DIR, LICENCES
 from generator.provinces import OldProvince, Province
 from generator.search import FILTER_FIELD, FILTER_KIND, FILTER_PROVINCE, FILTER_YEAR
+from generator.stats import StatFile, Stats, stat_files, year_counts
 
 T = TypeVar("T")
 
@@ -29,6 +33,8 @@ LISTING_TEMPLATE = "dvk/listing.html"
 HUB_TEMPLATE = "dvk/hub.html"
 SEARCH_TEMPLATE = "dvk/search.html"
 DATA_TEMPLATE = "dvk/data.html"
+STATS_TEMPLATE = "dvk/stats.html"
+STATS_URL = "thong-ke/"
 SEARCH_URL = "tim-kiem/"
 HOME_NEWEST = 12
 
@@ -87,6 +93,10 @@ class ListingPage:
     """The search page with this index's filter set."""
     feed: str = ""
     """The folder of this index's Atom and RSS feeds, if it has them (provinces, fields)."""
+    charts: tuple[str, ...] = ()
+    """A province's first page: SVG charts of its entries by field, then by year."""
+    year_counts: tuple[tuple[int, int], ...] = ()
+    """The numbers of the year chart, for the table beside it."""
 
     @property
     def card(self) -> str:
@@ -123,6 +133,8 @@ class HomePage:
     fields: tuple[HubItem, ...]
     years: tuple[HubItem, ...]
     kinds: tuple[HubItem, ...]
+    province_map: Markup
+    """The tile map of the 34 units (generator/tilemap.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +175,20 @@ class SearchPage:
     facets: tuple[Facet, ...]
 
 
-PageContext = EntryPage | ListingPage | HubPage | HomePage | SearchPage | DataPage
+@dataclass(frozen=True, slots=True)
+class StatsPage:
+    """Context of /thong-ke/: the counts, their charts, their CSV files and the map."""
+
+    stats: Stats
+    charts: dict[str, str]
+    """SVG charts by name: fields, provinces, years, kinds."""
+    files: dict[str, StatFile]
+    """The CSV file of each table, by name (see generator/stats.py)."""
+    province_map: str = ""
+    """The tile map of the 34 units (generator/tilemap.py)."""
+
+
+PageContext = EntryPage | ListingPage | HubPage | HomePage | SearchPage | DataPage | StatsPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +349,8 @@ def _listing(
     chunks = paginate(entries, size)
     urls = tuple(_page_url(base, n) for n in range(1, len(chunks) + 1))
     counts = tuple(catalogue.field_counts(entries)) if index in {"province", "year", "kind"} else ()
+    years = year_counts(entries) if province and entries else ()
+    charts = province_charts(province, counts, years) if province and entries else ()
     for number, chunk in enumerate(chunks, start=1):
         groups = tuple(catalogue.groups(province, chunk)) if province else ()
         title = heading if number == 1 else f"{heading} (trang {number})"
@@ -331,9 +358,53 @@ def _listing(
             index, heading, tuple(chunk), len(entries),
             Pagination(number, len(chunks), urls), (number - 1) * size + 1,
             province, groups, counts, f"{SEARCH_URL}?{search}", feed,
+            charts=charts if number == 1 else (), year_counts=years if number == 1 else (),
         )
         pages.add(VirtualPage(_page_src(base, number), title, LISTING_TEMPLATE, context,
                               description))
+
+
+def province_charts(
+    province: Province, counts: Sequence[tuple[FieldOfWork, int]],
+    years: Sequence[tuple[int, int]],
+) -> tuple[str, str]:
+    """A province's small charts: its entries by field, and by year."""
+    return (
+        bar_chart(f"bieu-do-linh-vuc-{province.slug}",
+                  f"Số mô hình của {province.full_name} theo lĩnh vực",
+                  [Bar(f.label, n) for f, n in counts]),
+        column_chart(f"bieu-do-nam-{province.slug}",
+                     f"Số mô hình của {province.full_name} theo năm",
+                     [Bar(str(y), n) for y, n in years]),
+    )
+
+
+def stats_page(catalogue: Catalogue) -> StatsPage:
+    """/thong-ke/: every count of the published entries, charted, and the reported figures."""
+    stats = Stats.of(catalogue)
+    ranked = stats.ranked
+    charts = {
+        "fields": bar_chart("bieu-do-linh-vuc", "Số mô hình theo lĩnh vực",
+                            [Bar(f.label, n) for f, n in stats.fields]),
+        "provinces": bar_chart(
+            "bieu-do-tinh-thanh",
+            "Số mô hình theo tỉnh, thành phố (các tỉnh, thành phố đã có mô hình)",
+            [Bar(p.province.name, p.count) for p in ranked]) if ranked else "",
+        "years": column_chart("bieu-do-nam", "Số mô hình theo năm",
+                              [Bar(str(y), n) for y, n in stats.years]) if stats.years else "",
+        "kinds": bar_chart("bieu-do-loai", "Số mô hình tập thể và cá nhân",
+                           [Bar(k.label, n) for k, n in stats.kinds]),
+    }
+    files = {f.name: f for f in stat_files(stats)}
+    return StatsPage(stats, charts, files, _province_map(catalogue))
+
+
+def _province_map(catalogue: Catalogue) -> str:
+    try:
+        from generator.tilemap import province_map
+    except ImportError:  # the map is its own module; the page stands without it
+        return ""
+    return str(province_map(catalogue, root="../", ident="ban-do-thong-ke"))
 
 
 def cards(site_pages: SitePages, catalogue: Catalogue) -> list[Card]:
@@ -381,6 +452,9 @@ def build_pages(catalogue: Catalogue, dates: dict[str, FileDates] | None = None)
     ``dates`` maps entry files (relative to the content folder) to their commit
     dates; by default they are read from the repository, if there is one.
     """
+    # Here, not at the top: generator.tilemap builds on this module's URLs.
+    from generator.tilemap import province_map
+
     pages = SitePages()
     settings = catalogue.settings
     size = settings.page_size
@@ -449,6 +523,11 @@ def build_pages(catalogue: Catalogue, dates: dict[str, FileDates] | None = None)
     pages.add(VirtualPage(f"{SEARCH_URL}index.md", "Tìm kiếm", SEARCH_TEMPLATE,
                           search_page(catalogue), "Tìm mô hình \"Dân vận khéo\""))
 
+    pages.add(VirtualPage(f"{STATS_URL}index.md", "Thống kê", STATS_TEMPLATE,
+                          stats_page(catalogue),
+                          "Số mô hình \"Dân vận khéo\" đã đăng, theo lĩnh vực, tỉnh, thành phố, "
+                          "năm và loại, kèm số liệu các địa phương báo cáo."))
+
     pages.add(VirtualPage(f"{DATA_DIR}index.md", "Dữ liệu mở", DATA_TEMPLATE,
                           data_page(catalogue),
                           "Tải toàn bộ các mô hình \"Dân vận khéo\" dưới dạng CSV và JSON."))
@@ -461,5 +540,6 @@ def build_pages(catalogue: Catalogue, dates: dict[str, FileDates] | None = None)
         fields=tuple(field_items),
         years=tuple(year_items),
         kinds=tuple(kind_items),
+        province_map=province_map(catalogue),
     )
     return pages

@@ -153,7 +153,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         prefix = self.settings.entries_dir + "/"
         # Entry files and their images are published at /mo-hinh/<id>/, never at
         # their place in the content folder, which follows the province.
-        kept = [f for f in files if not f.src_uri.startswith(prefix)]
+        # The reported figures are published as a table of /thong-ke/ and its CSV, with
+        # their sources; the editors' YAML file itself is not.
+        kept = [f for f in files if not f.src_uri.startswith(prefix)
+                and f.src_uri != self.settings.reported]
         # MkDocs calls the home page's URL "./": the sitemap wants the site root.
         self._doc_urls = [f.url.removeprefix("./") for f in kept
                           if f.is_documentation_page() and f.inclusion.is_included()]

@@ -78,11 +78,18 @@ class Settings:
     """Paths in messages are shown relative to this folder."""
     site: SiteInfo = field(default_factory=SiteInfo)
     """What citations, feeds and metadata say about the site itself."""
+    reported: str = "so-lieu-bao-cao.yml"
+    """The file of reported figures, relative to content_dir (generator/reported.py)."""
 
     @property
     def entries_path(self) -> Path:
         """The absolute folder of entry files."""
         return self.content_dir / self.entries_dir
+
+    @property
+    def reported_path(self) -> Path:
+        """The absolute path of the reported-figures file (it need not exist)."""
+        return self.content_dir / self.reported
 
     def field_by_slug(self, slug: str) -> FieldOfWork | None:
         """The field with this slug, if the taxonomy has one."""

@@ -33,6 +33,8 @@ PAGES: dict[str, str] = {
     "entry with a picture": "mo-hinh/thu-vuon-hue/",
     "province": "tinh-thanh/nghe-an/",
     "province with no entry": "tinh-thanh/cao-bang/",
+    "province with charts and old units": "tinh-thanh/ninh-binh/",
+    "statistics": "thong-ke/",
     "province index": "tinh-thanh/",
     "field": "linh-vuc/kinh-te/",
     "field index": "linh-vuc/",

@@ -38,7 +38,7 @@ def test_home_to_province_to_entry(browser: Browser, server: str, width: int) ->
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("h1").first.inner_text().startswith("Mô hình \"Dân vận khéo\"")
 
-    page.locator("#tinh-thanh ~ ul a", has_text="Nghệ An").first.click()
+    page.get_by_role("link", name="Nghệ An: 5 mô hình").click()  # its tile on the map
     page.wait_for_url("**/tinh-thanh/nghe-an/")
     assert page.locator("h1").inner_text() == "Tỉnh Nghệ An"
     assert "5 mô hình" in page.locator(".dvk-total").inner_text()

@@ -36,6 +36,10 @@ COVERED_ELSEWHERE = {
     "file-too-large": "test_a_file_over_the_size_limit_is_refused_unread (tests/test_loader.py)",
     "unreadable-file": "test_a_file_that_cannot_be_read_is_a_located_problem "
                        "(tests/test_loader.py: a broken link cannot be copied as a fixture)",
+    # Rules of the reported-figures file, not of an entry: the fixtures here are entries.
+    "bad-number": "test_a_broken_reported_file_gives_every_problem_at_its_line (test_stats.py)",
+    "unknown-measure": "test_a_broken_reported_file_gives_every_problem_at_its_line",
+    "duplicate-figure": "test_a_broken_reported_file_gives_every_problem_at_its_line",
 }
 RESTRICTED_FIELD = {"slug": "nong-thon-moi-nghe-an", "label": "Nông thôn mới",
                     "provinces": ["nghe-an"]}

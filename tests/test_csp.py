@@ -247,6 +247,8 @@ PAGES = {
     "entry": "mo-hinh/ky-tuc-xa-vung-bien-nghe-an/",
     "province index": "tinh-thanh/",
     "province": "tinh-thanh/nghe-an/",
+    "province with charts and old units": "tinh-thanh/ninh-binh/",
+    "statistics": "thong-ke/",
     "field": "linh-vuc/kinh-te/",
     "year": "nam/2024/",
     "kind": "loai/ca-nhan/",

@@ -29,6 +29,8 @@ PAGES: dict[str, str] = {
     "redirect of an old id": "mo-hinh/thu-vuon-rau-hue/index.html",
     "province": "tinh-thanh/nghe-an/index.html",
     "province with no entry": "tinh-thanh/cao-bang/index.html",
+    "province with charts and old units": "tinh-thanh/ninh-binh/index.html",
+    "statistics": "thong-ke/index.html",
     "province index": "tinh-thanh/index.html",
     "field": "linh-vuc/kinh-te/index.html",
     "field index": "linh-vuc/index.html",

@@ -34,6 +34,7 @@ from generator.lints import Titled, similar_titles
 from generator.loader import load_entry
 from generator.model import Entry
 from generator.provinces import ProvinceRegistry, default_registry
+from generator.reported import load_reported
 from generator.settings import Settings
 
 
@@ -49,6 +50,8 @@ class Targets:
     """Of ``files``, those that existed at the base revision (not new entries)."""
     base: str | None = None
     """The revision whose published ids are guarded (``--changed-since``)."""
+    reported: bool = False
+    """Whether the file of reported figures is to be checked too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,19 @@ def changed_since(settings: Settings, ref: str) -> Targets:
             targets.existed.add(path)
     touched |= {os.path.join(entries, n) for n in untracked.decode().split("\0") if n}  # noqa: PTH118
     targets.files = _entry_files_for(touched, settings)
+    targets.reported = _changed(settings.reported_path, ref)
     return targets
+
+
+def _changed(path: Path, ref: str) -> bool:
+    """Whether ``path`` differs from its version at ``ref``, or is new."""
+    folder = path.parent
+    if not folder.is_dir():
+        return False
+    name = path.name
+    diff = _git(folder, "diff", "--name-only", "--relative", ref, "--", name)
+    untracked = _git(folder, "ls-files", "--others", "--exclude-standard", "--", name)
+    return bool(diff.strip() or untracked.strip())
 
 
 def named(settings: Settings, paths: Sequence[str]) -> Targets:
@@ -123,11 +138,13 @@ def named(settings: Settings, paths: Sequence[str]) -> Targets:
             touched.add(str(path))
         else:
             raise ConfigError(f"{name}: không có tệp hay thư mục này (no such file or folder)")
-    outside = sorted(p for p in touched if not p.startswith(str(settings.entries_path) + os.sep))
+    reported = str(settings.reported_path)
+    outside = sorted(p for p in touched
+                     if not p.startswith(str(settings.entries_path) + os.sep) and p != reported)
     if outside:
         raise ConfigError(f"{outside[0]}: không nằm trong thư mục mô hình {settings.entries_path} "
                           f"(not in the entries folder)")
-    targets = Targets(files=_entry_files_for(touched, settings))
+    targets = Targets(files=_entry_files_for(touched, settings), reported=reported in touched)
     entries = settings.entries_path
     if targets.files and _in_git(entries):
         relative = [os.path.relpath(f, entries) for f in targets.files]
@@ -180,6 +197,8 @@ def check_targets(settings: Settings, targets: Targets, *, strict: bool = False,
         problems.extend(similar_titles(new, _titled(rows, provinces, registry), settings))
     if targets.base is not None:
         problems.extend(_guard_old_ids(settings, targets, rows))
+    if targets.reported:
+        problems.extend(load_reported(settings, registry)[1])
     if strict:
         problems = [Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR, p.rule)
                     for p in problems]

@@ -12,6 +12,7 @@ import csv
 import json
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
 from html.parser import HTMLParser
@@ -421,3 +422,23 @@ def test_dvk_check_reports_the_reported_file(site: Site,
     shutil.copy(Path(__file__).parents[1] / "content" / "so-lieu-bao-cao.yml",
                 site.content / "so-lieu-bao-cao.yml")
     assert site.run("check") == 0  # the bundled file is valid
+
+
+def test_a_partial_check_checks_the_reported_file_when_named_or_changed(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`dvk check <file>` and `--changed-since` reach the figures file, as the full check does."""
+    site.entry("thu-mot")
+    figures = site.raw("so-lieu-bao-cao.yml", BROKEN)
+    assert site.run("check", "--format", "json", str(figures)) == 1
+    assert "bad-number" in {p["rule"] for p in json.loads(capsys.readouterr().out)["problems"]}
+
+    shutil.copy(Path(__file__).parents[1] / "content" / "so-lieu-bao-cao.yml", figures)
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q"], ["add", "."], [*who, "commit", "-q", "-m", "x"]):
+        subprocess.run(["git", "-C", str(site.root), *args], check=True, capture_output=True)
+    assert site.run("check", "--changed-since", "HEAD") == 0
+    figures.write_text(BROKEN, encoding="utf-8")
+    capsys.readouterr()
+    assert site.run("check", "--format", "json", "--changed-since", "HEAD") == 1
+    assert "bad-number" in {p["rule"] for p in json.loads(capsys.readouterr().out)["problems"]}

@@ -66,9 +66,13 @@ def _check(args: argparse.Namespace) -> tuple[int, Sequence[Problem]]:
         settings = read_settings(Path(args.config))
         if args.changed_since:
             targets = changed_since(settings, args.changed_since)
-            if args.paths:
-                targets.files = [f for f in targets.files
-                                 if f in set(named(settings, args.paths).files)]
+            if args.paths:  # only the changes among the named files
+                chosen = named(settings, args.paths)
+                wanted = set(chosen.files)
+                targets.files = [f for f in targets.files if f in wanted]
+                targets.existed &= wanted
+                targets.deleted = [f for f in targets.deleted if f in wanted]
+                targets.reported = targets.reported and chosen.reported
         else:
             targets = named(settings, args.paths)
         done = check_targets(settings, targets, strict=args.strict)

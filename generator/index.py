@@ -31,6 +31,7 @@ INDEX_VERSION = 4
 _KEYS = re.compile(rb"^(id|title|province|redirect_from)[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.M)
 _PLAIN = re.compile(r"[^\s\"'>|\[\]{}&*!%@`#,?:-][^#]*")
 """A plain one-line scalar: no quote, block, flow or anchor indicator to start with."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SIMPLE_LIST = re.compile(r"\[([a-z0-9,\s-]*)\]")
 
 Stamp = tuple[int, int]
@@ -114,6 +115,8 @@ def read_head(path: str, data: bytes | None = None) -> Head | None:
     if simple is None:
         return None
     entry_id, title, province, old_ids = simple
+    if _CONTROL.search(title) or _CONTROL.search(province):
+        return None  # the loader refuses the file; its title must not reach a terminal
     return Head(entry_id, title, province, old_ids, path, lines)
 
 

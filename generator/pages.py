@@ -400,10 +400,9 @@ def stats_page(catalogue: Catalogue) -> StatsPage:
 
 
 def _province_map(catalogue: Catalogue) -> str:
-    try:
-        from generator.tilemap import province_map
-    except ImportError:  # the map is its own module; the page stands without it
-        return ""
+    # Here, not at the top: generator.tilemap builds on this module's URLs.
+    from generator.tilemap import province_map
+
     return str(province_map(catalogue, root="../", ident="ban-do-thong-ke"))
 
 

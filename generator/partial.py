@@ -94,24 +94,29 @@ def changed_since(settings: Settings, ref: str) -> Targets:
             f"--changed-since {ref}: git không biết phiên bản này; kiểm tra tên nhánh, và "
             f"lấy nó về trước (ví dụ git fetch origin main) "
             f"(git does not know this revision: check its name, and fetch it first)") from exc
+    # Against where this branch left REF, as a pull request's diff is: a branch
+    # behind REF must not see REF's newer entries as deleted here.
+    try:
+        base = _git(entries, "merge-base", ref, "HEAD").decode().strip()
+    except ConfigError:  # no common history (or no commit yet): REF itself
+        base = ref
     # --relative: names relative to the entries folder, and nothing outside it.
-    diff = _git(entries, "diff", "--name-status", "--no-renames", "--relative", "-z", ref, "--")
+    diff = _git(entries, "diff", "--name-status", "--no-renames", "--relative", "-z", base, "--")
     untracked = _git(entries, "ls-files", "--others", "--exclude-standard", "-z")
     fields = diff.decode().split("\0")
-    targets = Targets(base=ref)
+    targets = Targets(base=base)
     touched: set[str] = set()
     for status, name in zip(fields[0::2], fields[1::2], strict=False):
         path = os.path.join(entries, name)  # noqa: PTH118
-        if status == "D":
-            if name.endswith(".md"):
-                targets.deleted.append(path)
+        if status == "D" and name.endswith(".md"):
+            targets.deleted.append(path)
             continue
-        touched.add(path)
+        touched.add(path)  # a deleted image too: the entries that show it must be checked
         if status != "A" and name.endswith(".md"):
             targets.existed.add(path)
     touched |= {os.path.join(entries, n) for n in untracked.decode().split("\0") if n}  # noqa: PTH118
     targets.files = _entry_files_for(touched, settings)
-    targets.reported = _changed(settings.reported_path, ref)
+    targets.reported = _changed(settings.reported_path, base)
     return targets
 
 
@@ -130,10 +135,13 @@ def named(settings: Settings, paths: Sequence[str]) -> Targets:
     """The entry files named on the command line (folders stand for the entries in them)."""
     touched: set[str] = set()
     for name in paths:
-        path = Path(name).absolute()
+        path = Path(os.path.abspath(name))  # noqa: PTH100 (normalised: no `..` left to slip out)
         if path.is_dir():
-            touched |= {os.path.join(folder, f)  # noqa: PTH118
-                        for folder, _, files in os.walk(path) for f in files if f.endswith(".md")}
+            # A folder stands for the entries in it: other pages in it are not entries.
+            inside = str(settings.entries_path) + os.sep
+            touched |= {joined for folder, _, files in os.walk(path) for f in files
+                        if f.endswith(".md")
+                        and (joined := os.path.join(folder, f)).startswith(inside)}  # noqa: PTH118
         elif path.is_file():
             touched.add(str(path))
         else:
@@ -168,12 +176,36 @@ def _entry_files_for(touched: Iterable[str], settings: Settings) -> list[str]:
             if os.path.isfile(path):  # noqa: PTH113
                 files.add(path)
             continue
-        folder, image = os.path.split(path)
-        for candidate in os.scandir(folder) if os.path.isdir(folder) else ():  # noqa: PTH112
-            if candidate.name.endswith(".md") and image in Path(candidate.path).read_text(
-                    encoding="utf-8", errors="replace"):
-                files.add(candidate.path)
+        files |= _entries_naming(path, root)
     return sorted(files, key=lambda name: name.split(os.sep))  # noqa: PTH206
+
+
+def _entries_naming(image: str, root: str) -> set[str]:
+    """The entry files that may show ``image``: those naming it, in its folder or above.
+
+    An entry names its images relative to itself, so it sits in the image's
+    folder or in one of its parents, up to the entries folder.
+    """
+    found: set[str] = set()
+    folder, name = os.path.split(image)
+    relative = name
+    while folder.startswith(root) or folder + os.sep == root:
+        try:
+            candidates = [c for c in os.scandir(folder) if c.name.endswith(".md") and c.is_file()]
+        except OSError:
+            candidates = []
+        for candidate in candidates:
+            try:
+                text = Path(candidate.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # gone, or unreadable: the loader reports it if it is checked
+            if relative in text:
+                found.add(candidate.path)
+        if folder + os.sep == root:
+            break
+        folder, parent = os.path.split(folder)
+        relative = f"{parent}/{relative}"
+    return found
 
 
 def check_targets(settings: Settings, targets: Targets, *, strict: bool = False,

@@ -141,7 +141,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
-    # style: the tables extension aligns columns with it (only text-align is kept).
+    # style: the tables extension aligns columns with it (only text-align is kept,
+    # and it becomes a class: the CSP refuses style attributes).
     "th": {"style", "colspan", "rowspan"},
     "td": {"style", "colspan", "rowspan"},
 }
@@ -149,6 +150,15 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 """Schemes kept in href and src; relative addresses (the site's own pages) are kept too."""
 EXTERNAL_REL = "noopener ugc"
 """The rel of links out of the site: contributed content, vouched for by review, not by us."""
+
+def _own_names(element: str, attribute: str, value: str) -> str | None:
+    # Material finds its settings and controls by id (`__config` is JSON.parse'd
+    # from the first element with that id, and the body comes first): a body
+    # must not take an id, or point a label at one, that starts with "__".
+    if attribute in {"id", "for"} and value.lstrip().startswith("__"):
+        return None
+    return value
+
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -158,7 +168,10 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,  # set below on external links only
     strip_comments=True,  # the entry template's hints are comments
     filter_style_properties={"text-align"},
+    attribute_filter=_own_names,
 )
+_ALIGN = re.compile(r'\sstyle="text-align:\s*(left|right|center|justify)\s*;?\s*"')
+_EMPTY_STYLE = re.compile(r'\sstyle="\s*"')
 # The cleaner serialises every attribute value in double quotes, with " escaped.
 _LINK = re.compile(r"<a((?:\s+[^\s=>/]+(?:=\"[^\"]*\")?)*)\s*>")
 _HREF = re.compile(r"\shref=\"([^\"]*)\"")
@@ -179,7 +192,11 @@ def clean_body(content: str) -> str:
     addresses other than http(s), mailto, tel and relative ones are dropped;
     links out of the site get ``rel="noopener ugc"``.
     """
-    return _LINK.sub(_with_rel, _CLEANER.clean(content))
+    cleaned = _CLEANER.clean(content)
+    # A table column's alignment: a class of the site's stylesheet, not a style
+    # attribute, which the Content-Security-Policy (style-src 'self') refuses.
+    cleaned = _EMPTY_STYLE.sub("", _ALIGN.sub(r' class="dvk-align-\1"', cleaned))
+    return _LINK.sub(_with_rel, cleaned)
 
 
 def safe_toc(toc: Iterable[AnchorLink]) -> None:

@@ -352,3 +352,42 @@ def test_links_out_of_the_content_folder_are_refused(
     assert 'content/mo-hinh/nghe-an/co-anh.md:13: images[0].src: ảnh "anh.jpg" nằm ngoài' in err
     assert site.run("build") == 1
     assert not site.out.exists()
+
+
+def test_changed_since_compares_with_where_the_branch_left_the_base(
+    repo: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A branch behind main does not see main's newer entries as deleted by it."""
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    _git(repo.root, "switch", "-q", "-c", "nhanh")
+    _git(repo.root, "switch", "-q", "main")
+    repo.entry("moi-tren-main", title="Mô hình mới trên main")
+    _git(repo.root, "add", ".")
+    _git(repo.root, *who, "commit", "-q", "-m", "main moves on")
+    _git(repo.root, "switch", "-q", "nhanh")
+    assert repo.run("check", "--changed-since", "main") == 0
+    assert "Đã kiểm tra 0 mô hình" in capsys.readouterr().out
+
+
+def test_a_deleted_or_nested_image_checks_the_entries_that_show_it(
+    repo: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The entry naming a deleted picture, or one in a subfolder, is checked; junk is skipped."""
+    from PIL import Image
+
+    folder = repo.content / "mo-hinh/nghe-an"
+    (folder / "anh").mkdir()
+    Image.new("RGB", (640, 400), (200, 30, 30)).save(folder / "anh/gach.jpg")
+    repo.entry("co-anh", title="Mô hình có ảnh",
+               images=[{"src": "anh/gach.jpg", "alt": "Ảnh", "credit": "Báo thử"}])
+    (folder / "hong.md").symlink_to(folder / "khong-co.md")  # a dangling link beside it
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    _git(repo.root, "add", ".")
+    _git(repo.root, *who, "commit", "-q", "-m", "anh")
+    Image.new("RGB", (640, 400), (30, 30, 200)).save(folder / "anh/gach.jpg")
+    assert repo.run("check", "--changed-since", "HEAD") == 0
+    assert "Đã kiểm tra 1 mô hình" in capsys.readouterr().out
+    (folder / "anh/gach.jpg").unlink()
+    assert repo.run("check", "--changed-since", "HEAD") == 1
+    assert 'content/mo-hinh/nghe-an/co-anh.md:13: images[0].src: không tìm thấy tệp ảnh' \
+        in capsys.readouterr().err

@@ -404,8 +404,8 @@ def test_deploy_workflow_commands_build_with_the_pages_address_and_repo(
 def test_pre_commit_hook_runs_dvk_check_on_changed_entry_files(
     site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """One local hook, `dvk check --strict <files>` on entry files only; it passes a good
-    entry and fails a broken one."""
+    """One local hook, `dvk check --strict <files>` on entries, their images and the reported
+    figures only; it passes a good entry and fails a broken one."""
     config = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))
     [repo] = config["repos"]
     assert repo["repo"] == "local"
@@ -414,8 +414,10 @@ def test_pre_commit_hook_runs_dvk_check_on_changed_entry_files(
     assert hook["language"] == "system"
     assert hook["pass_filenames"] is True
     files = re.compile(hook["files"])
-    assert files.search("content/mo-hinh/nghe-an/ky-tuc-xa-vung-bien-nghe-an.md")
-    for other in ["content/dong-gop.md", "content/mo-hinh/nghe-an/anh.jpg", "README.md"]:
+    for checked in ["content/mo-hinh/nghe-an/ky-tuc-xa-vung-bien-nghe-an.md",
+                    "content/mo-hinh/nghe-an/anh.jpg", "content/so-lieu-bao-cao.yml"]:
+        assert files.search(checked), checked
+    for other in ["content/dong-gop.md", "README.md", "content/so-lieu-bao-cao.yml.bak"]:
         assert not files.search(other), other
 
     monkeypatch.chdir(site.root)

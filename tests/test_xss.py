@@ -17,6 +17,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -242,7 +243,7 @@ def test_the_sanitiser_keeps_what_markdown_makes() -> None:
     cleaned = clean_body(rendered)
     for kept in ('<h2 id="boi-canh">', '<a class="headerlink" href="#boi-canh" '
                  'title="Permanent link">', '<div class="admonition note">',
-                 '<th style="text-align:left">', '<img alt="ảnh" src="anh.jpg" title="t">',
+                 '<th class="dvk-align-left">', '<img alt="ảnh" src="anh.jpg" title="t">',
                  '<a href="../khac/">trong</a>',
                  '<a href="https://baothu.vn/bai" rel="noopener ugc">ngoài</a>',
                  "<em>e</em>", "<code>c</code>", "<blockquote><ul><li>x</li></ul></blockquote>"):
@@ -416,3 +417,26 @@ def test_search_results_show_payload_titles_as_text(browser: Browser, served: st
         _assert_clean(page, watch, "tim-kiem/")
     finally:
         context.close()
+
+
+def test_a_body_cannot_take_materials_own_ids() -> None:
+    """`__config` is JSON.parse'd from the first element with that id: a body must not own it."""
+    cleaned = clean_body('<p id="__config">{"features": []}</p><label for="__drawer">x</label>'
+                         '<h2 id="cach-lam">Cách làm</h2>')
+    assert "__config" not in cleaned and "__drawer" not in cleaned
+    assert '<h2 id="cach-lam">' in cleaned
+
+
+def test_aligned_table_columns_keep_their_alignment_without_a_style_attribute() -> None:
+    """The tables extension aligns with style=""; the CSP refuses it, so it becomes a class."""
+    import markdown
+
+    html = markdown.markdown("| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n",
+                             extensions=["tables"])
+    assert 'style="text-align: right;"' in html  # what the extension writes
+    cleaned = clean_body(html)
+    assert "style=" not in cleaned
+    for side in ("left", "right", "center"):
+        assert f'class="dvk-align-{side}"' in cleaned
+    css = (Path(__file__).parents[1] / "theme/assets/stylesheets/dvk.css").read_text("utf-8")
+    assert ".dvk-align-right { text-align: right; }" in css

@@ -70,20 +70,33 @@ class ShowcaseConfig(Config):
 def settings_from(plugin_config: ShowcaseConfig, config: MkDocsConfig) -> Settings:
     """The engine-independent settings for a loaded MkDocs config."""
     config_file = config.config_file_path
+    return _settings(
+        plugin_config, content_dir=Path(config.docs_dir),
+        root=Path(config_file).parent if config_file else Path.cwd(),
+        site_name=config.site_name, site_url=config.site_url or "",
+        repo_url=config.repo_url or "", edit_uri=config.edit_uri or "",
+    )
+
+
+def _settings(
+    plugin_config: ShowcaseConfig, *, content_dir: Path, root: Path, site_name: str,
+    site_url: str, repo_url: str, edit_uri: str,
+) -> Settings:
+    """Settings from the plugin's options and the few MkDocs options they depend on."""
     return Settings(
-        content_dir=Path(config.docs_dir),
+        content_dir=content_dir,
         entries_dir=plugin_config.entries_dir.strip("/"),
         fields=tuple(
             FieldOfWork(f.slug, f.label, tuple(f.provinces)) for f in plugin_config.fields
         ),
         page_size=plugin_config.page_size,
-        root=Path(config_file).parent if config_file else Path.cwd(),
+        root=root,
         site=SiteInfo(
-            name=config.site_name,
-            url=(config.site_url or "").rstrip("/") + "/" if config.site_url else "",
+            name=site_name,
+            url=site_url.rstrip("/") + "/" if site_url else "",
             author=plugin_config.author,
-            repo_url=config.repo_url or "",
-            edit_uri=config.edit_uri or "",
+            repo_url=repo_url,
+            edit_uri=edit_uri,
             data_licence=plugin_config.data_licence,
         ),
         reported=plugin_config.reported.strip("/"),
@@ -127,24 +140,11 @@ def read_settings(config_file: Path) -> Settings:
         raise ConfigError(f"{config_file}: plugins.dvk: cấu hình không hợp lệ "
                           f"(invalid config): {details}")
     root = config_file.resolve().parent
-    site_url = str(raw.get("site_url") or "")
-    # As MkDocs does: docs_dir is relative to the config file's folder, made absolute.
-    content_dir = Path(os.path.abspath(root / str(raw.get("docs_dir") or "docs")))  # noqa: PTH100
-    return Settings(
-        content_dir=content_dir,
-        entries_dir=plugin_config.entries_dir.strip("/"),
-        fields=tuple(
-            FieldOfWork(f.slug, f.label, tuple(f.provinces)) for f in plugin_config.fields
-        ),
-        page_size=plugin_config.page_size,
-        root=root,
-        site=SiteInfo(
-            name=str(raw.get("site_name") or ""),
-            url=site_url.rstrip("/") + "/" if site_url else "",
-            author=plugin_config.author,
-            repo_url=str(raw.get("repo_url") or ""),
-            edit_uri=str(raw.get("edit_uri") or ""),
-            data_licence=plugin_config.data_licence,
-        ),
-        reported=plugin_config.reported.strip("/"),
+    return _settings(
+        plugin_config,
+        # As MkDocs does: docs_dir is relative to the config file's folder, made absolute.
+        content_dir=Path(os.path.abspath(root / str(raw.get("docs_dir") or "docs"))),  # noqa: PTH100
+        root=root, site_name=str(raw.get("site_name") or ""),
+        site_url=str(raw.get("site_url") or ""), repo_url=str(raw.get("repo_url") or ""),
+        edit_uri=str(raw.get("edit_uri") or ""),
     )

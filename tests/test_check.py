@@ -391,3 +391,13 @@ def test_a_deleted_or_nested_image_checks_the_entries_that_show_it(
     assert repo.run("check", "--changed-since", "HEAD") == 1
     assert 'content/mo-hinh/nghe-an/co-anh.md:13: images[0].src: không tìm thấy tệp ảnh' \
         in capsys.readouterr().err
+
+
+def test_the_quick_settings_equal_mkdocs_own(site: Site) -> None:
+    """A one-file check reads the config without MkDocs: it must agree with MkDocs' reading."""
+    from generator.build import load_site_config
+    from generator.config import read_settings, settings_from
+
+    site.write_config(page_size=7, author="Ban biên tập thử")
+    config = load_site_config(site.config)
+    assert read_settings(site.config) == settings_from(config.plugins["dvk"].config, config)

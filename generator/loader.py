@@ -147,7 +147,7 @@ def _control_character(shown: str, line: int, character: str) -> FrontMatterErro
     )
 
 
-def refuse_unsafe_yaml(source: str, shown: str) -> None:
+def refuse_unsafe_yaml(source: str, shown: str, first_line: int = 2) -> None:
     """Raise ``FrontMatterError`` at the first YAML construct entries must not use.
 
     Scans the parser's events, which are flat, before any node or Python object
@@ -159,7 +159,8 @@ def refuse_unsafe_yaml(source: str, shown: str) -> None:
     """
     bad = _NON_PRINTABLE.search(source)
     if bad is not None:
-        raise _control_character(shown, 2 + source.count("\n", 0, bad.start()), bad.group())
+        raise _control_character(shown, first_line + source.count("\n", 0, bad.start()),
+                                 bad.group())
     loader = SafeLoader(source)
     try:
         depth = 0
@@ -167,7 +168,7 @@ def refuse_unsafe_yaml(source: str, shown: str) -> None:
             event = loader.get_event()
             if event is None:  # pragma: no cover -- check_event said there is one
                 break
-            line = 2 + (event.start_mark.line if event.start_mark else 0)
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
             if isinstance(event, yaml.AliasEvent):
                 raise _unsafe(
                     shown, line,
@@ -232,8 +233,18 @@ def parse_front_matter(text: str, shown: str) -> FrontMatter:
             "the body",
             "front-matter-too-large",
         )
+    data, node = parse_yaml(source, shown, first_line=2)
+    return FrontMatter(data, node, 2, body, body_line)
+
+
+def parse_yaml(source: str, shown: str, *, first_line: int) -> tuple[Any, yaml.Node | None]:
+    """The data and node tree of a YAML document whose first line is file line ``first_line``.
+
+    Unsafe constructs are refused first (``refuse_unsafe_yaml``); any problem is
+    raised as ``FrontMatterError`` with its file line.
+    """
     try:
-        refuse_unsafe_yaml(source, shown)
+        refuse_unsafe_yaml(source, shown, first_line)
         loader = SafeLoader(source)
         try:
             node = loader.get_single_node()
@@ -242,15 +253,15 @@ def parse_front_matter(text: str, shown: str) -> FrontMatter:
             loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = 2 + (mark.line if mark else 0)
+        line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or "syntax error"
         # libyaml reports where it gave up; the construct that is wrong often
         # began earlier (an unclosed bracket or quote), so name that line too.
         began = getattr(exc, "context_mark", None)
         since_vi = since_en = ""
-        if began is not None and 2 + began.line != line:
-            since_vi = f", bắt đầu từ dòng {2 + began.line}"
-            since_en = f", starting on line {2 + began.line}"
+        if began is not None and first_line + began.line != line:
+            since_vi = f", bắt đầu từ dòng {first_line + began.line}"
+            since_en = f", starting on line {first_line + began.line}"
         raise FrontMatterError(
             Problem(
                 shown, line, "-",
@@ -261,7 +272,7 @@ def parse_front_matter(text: str, shown: str) -> FrontMatter:
                 rule="yaml-syntax",
             )
         ) from exc
-    return FrontMatter(data, node, 2, body, body_line)
+    return data, node
 
 
 def _mapping_items(node: yaml.Node | None) -> Iterator[tuple[yaml.Node, yaml.Node]]:

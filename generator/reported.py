@@ -26,11 +26,10 @@ from generator.errors import Problem, display_path
 from generator.loader import (
     MAX_FILE_BYTES,
     FrontMatterError,
-    SafeLoader,
     _messages,
     field_name,
     locate,
-    refuse_unsafe_yaml,
+    parse_yaml,
 )
 from generator.model import Kind, Source, SourceSpec, Text
 from generator.provinces import OldProvince, Province, ProvinceRegistry
@@ -141,36 +140,11 @@ def measures(settings: Settings) -> dict[str, str]:
     return found
 
 
-def _line_before(problem: Problem) -> Problem:
-    # The loader's YAML guard counts lines after an entry's opening --- fence;
-    # this file has none.
-    return Problem(problem.path, max(problem.line - 1, 0), problem.field, problem.vi,
-                   problem.en, problem.severity, problem.rule)
-
-
 def _parse(text: str, shown: str) -> tuple[Any, yaml.Node | None] | Problem:
     try:
-        refuse_unsafe_yaml(text, shown)
-        loader = SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        return parse_yaml(text, shown, first_line=1)  # no --- fence: line 1 is the file's
     except FrontMatterError as exc:
-        return _line_before(exc.problem)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        reason = getattr(exc, "problem", None) or "syntax error"
-        return Problem(
-            shown, 1 + (mark.line if mark else 0), "-",
-            f"YAML không đọc được ({reason}); kiểm tra dấu hai chấm, ngoặc, thụt lề, và đặt "
-            "văn bản có dấu hai chấm trong ngoặc kép",
-            f"YAML does not parse ({reason}); check colons, brackets and indentation, and "
-            "quote text that contains a colon",
-            rule="yaml-syntax",
-        )
-    return data, node
+        return exc.problem
 
 
 def _scalar(node: yaml.Node | None, loc: tuple[str | int, ...]) -> str | None:

@@ -22,7 +22,7 @@ bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthe
 	$(BIN)/dvk bench $(BENCH_ARGS)
 
 screenshots: $(VENV)/.installed-test chromium ## photograph /thong-ke/ of the bundled site into docs/screenshots/
-	$(BIN)/python -m generator.screenshots
+	$(BIN)/python -m bench.screenshots
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

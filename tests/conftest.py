@@ -14,7 +14,7 @@ import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from generator.cli import main
+from generator.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -209,7 +209,7 @@ def browser(chromium_path: Path) -> Iterator[Any]:
     """Debian's Chromium, driven by Playwright, shared by every browser test."""
     from playwright.sync_api import sync_playwright
 
-    from generator.querybytes import CHROMIUM_ARGS
+    from bench.querybytes import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(chromium_path),

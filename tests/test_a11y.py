@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from bench.querybytes import serve
 from conftest import REPO
-from generator.querybytes import serve
 
 pytestmark = pytest.mark.browser
 

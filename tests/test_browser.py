@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
+from bench.querybytes import serve
 from conftest import REPO
-from generator.querybytes import serve
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO / "tests" / ".artifacts"

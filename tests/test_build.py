@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Site
-from generator.provinces import default_registry
+from generator.core.provinces import default_registry
 
 REGISTRY = default_registry()
 SOURCE = [{"title": "Bài nguồn", "publisher": "Báo thử", "date": dt.date(2023, 5, 2)}]
@@ -270,10 +270,10 @@ def test_titles_with_yaml_and_html_specials_render_intact(site: Site) -> None:
 
 
 def test_parallel_build_matches_mkdocs_own_build(built: Site, tmp_path: Path) -> None:
-    """generator/render.py mirrors MkDocs' build loop: every output file is byte-identical."""
+    """generator/render/loop.py mirrors MkDocs' build loop: every output file is byte-identical."""
     from mkdocs.commands import build as mkdocs_build
 
-    from generator.build import load
+    from generator.build.builder import load
 
     loaded = load(built.config)
     loaded.plugin.catalogue = loaded.catalogue

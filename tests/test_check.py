@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from conftest import REPO, Site
-from generator.errors import RULES, Problem, Severity
-from generator.report import github_line, text_line
+from generator.cli.report import github_line, text_line
+from generator.core.errors import RULES, Problem, Severity
 
 FIXTURES = REPO / "tests" / "fixtures" / "broken"
 EXPECTED: dict[str, list[str]] = yaml.safe_load(
@@ -96,7 +96,7 @@ def test_the_fixtures_cover_every_rule(broken: Site, capsys: pytest.CaptureFixtu
 def test_every_rule_the_code_names_is_registered() -> None:
     """A rule name typed in the generator but missing from RULES would escape the coverage test."""
     named: set[str] = set()
-    for source in (REPO / "generator").glob("*.py"):
+    for source in (REPO / "generator").rglob("*.py"):
         text = source.read_text(encoding="utf-8")
         named |= set(re.findall(r'rule="([a-z0-9-]+)"', text))  # Problem(..., rule="x")
         named |= set(re.findall(r'(?:return \(|ImageProblem\()\s*"([a-z0-9]+(?:-[a-z0-9]+)+)",',
@@ -174,7 +174,7 @@ def test_json_format(broken: Site, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_text_is_coloured_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Colour for terminals and FORCE_COLOR; never with NO_COLOR, never in a pipe."""
-    from generator.report import use_colour
+    from generator.cli.report import use_colour
 
     problem = Problem("a.md", 3, "kind", "sai", "wrong", rule="bad-kind")
     assert text_line(problem) == "a.md:3: kind: sai (EN: wrong) [lỗi]"
@@ -395,8 +395,8 @@ def test_a_deleted_or_nested_image_checks_the_entries_that_show_it(
 
 def test_the_quick_settings_equal_mkdocs_own(site: Site) -> None:
     """A one-file check reads the config without MkDocs: it must agree with MkDocs' reading."""
-    from generator.build import load_site_config
-    from generator.config import read_settings, settings_from
+    from generator.build.builder import load_site_config
+    from generator.render.config import read_settings, settings_from
 
     site.write_config(page_size=7, author="Ban biên tập thử")
     config = load_site_config(site.config)

@@ -20,8 +20,8 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Route
 
+from bench.querybytes import serve
 from conftest import Site, site_config
-from generator.querybytes import serve
 
 SITE_URL = "https://dvk.example.org/"
 REPO_URL = "https://github.com/example/dvk"
@@ -400,7 +400,7 @@ def _ink_rows(image: Any) -> list[int]:
 def test_cards_stack_vietnamese_marks_and_ignore_the_input_normal_form() -> None:
     import unicodedata
 
-    from generator.cards import Card, draw
+    from generator.publish.cards import Card, draw
 
     def card(title: str) -> Any:
         return draw(Card("x/", title, ("Tỉnh Nghệ An",), "Dân vận khéo"))
@@ -413,7 +413,7 @@ def test_cards_stack_vietnamese_marks_and_ignore_the_input_normal_form() -> None
 
 
 def test_cards_are_cached_by_what_they_show(tmp_path: Path) -> None:
-    from generator.cards import Card, render_cards
+    from generator.publish.cards import Card, render_cards
 
     one = Card("a/", "Ký túc xá", ("Tỉnh Nghệ An",), "Dân vận khéo")
     first = render_cards([one], tmp_path)["a/the-chia-se.png"]

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import REPO, Site, site_config
-from generator.cli import main
+from generator.cli.main import main
 
 
 def test_check_passes_on_good_content(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from conftest import REPO
-from generator.catalogue import load_catalogue
-from generator.settings import Settings
+from generator.catalogue.catalogue import load_catalogue
+from generator.core.settings import Settings
 
 SEED_MODELS = {
     "Ký túc xá vùng biên": "nghe-an",

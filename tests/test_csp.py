@@ -1,4 +1,4 @@
-"""The site works under its own strict Content-Security-Policy (generator/headers.py).
+"""The site works under its own strict Content-Security-Policy (generator/publish/headers.py).
 
 The policy reaches browsers as the headers of the published ``_headers`` file
 (Netlify, Cloudflare Pages) and as a ``<meta>`` in every page (GitHub Pages).
@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from conftest import REPO
-from generator.headers import HEADERS, HEADERS_FILE, META_IGNORED, csp, headers_file
+from generator.publish.headers import HEADERS, HEADERS_FILE, META_IGNORED, csp, headers_file
 
 DATA_SCRIPTS = {"application/json", "application/ld+json"}
 """Script elements that hold data: CSP does not apply to them, browsers never run them."""
@@ -92,7 +92,7 @@ def test_headers_file_is_published_with_every_header(search_site: Path) -> None:
 
 
 def test_docs_show_the_policy_the_build_publishes() -> None:
-    """docs/security.md quotes every header exactly as generator/headers.py writes it."""
+    """docs/security.md quotes every header exactly as generator/publish/headers.py writes it."""
     docs = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
     section = docs.split("## Content-Security-Policy", 1)[1]
     for name, value in HEADERS:

@@ -18,13 +18,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import RULES, Problem, Severity
-from generator.index import Head, read_head
-from generator.lints import lint_entry
-from generator.loader import KNOWN_KEYS, FrontMatterError, load_entry, parse_front_matter
-from generator.model import Entry
-from generator.provinces import default_registry
-from generator.settings import Settings
+from generator.check.lints import lint_entry
+from generator.core.errors import RULES, Problem, Severity
+from generator.core.model import Entry
+from generator.core.provinces import default_registry
+from generator.core.settings import Settings
+from generator.load.entries import KNOWN_KEYS, FrontMatterError, load_entry, parse_front_matter
+from generator.load.heads import Head, read_head
 
 REGISTRY = default_registry()
 SHOWN = "content/mo-hinh/nghe-an/fuzz.md"
@@ -257,7 +257,7 @@ def test_an_image_name_too_long_for_the_file_system_is_located(
 
 def test_the_catalogue_heads_refuse_what_the_loader_refuses(tmp_path: Path) -> None:
     """A partial check reads every other file's head: a bomb there must not go off."""
-    from generator.index import read_head
+    from generator.load.heads import read_head
 
     laughs = "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n"

@@ -16,9 +16,9 @@ import yaml
 from PIL import ExifTags, Image, ImageCms
 
 from conftest import Site
-from generator import images
-from generator.build import Builder, Loaded
-from generator.errors import ContentErrors
+from generator.build.builder import Builder, Loaded
+from generator.core.errors import ContentErrors
+from generator.load import images
 
 FOLDER = "mo-hinh/nghe-an"
 ENTRY = "co-anh"

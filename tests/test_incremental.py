@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import Site
-from generator.build import Builder, Loaded
+from generator.build.builder import Builder, Loaded
 
 SOURCE = [{"title": "Bài nguồn", "publisher": "Báo thử", "date": dt.date(2023, 5, 2)}]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Site
-from generator.build import _sweep_abandoned
+from generator.build.builder import _sweep_abandoned
 
 ENTRIES = 300
 """Enough pages that the rendering lasts long enough to be caught halfway."""
@@ -168,7 +168,7 @@ def test_interrupted_build_cleans_up_and_leaves_site_as_it_was(copy: Site) -> No
 # the test kills it at a known point between rendering and replacing site/.
 PAUSE_WHILE_LINKING = """
 import os, sys, time
-from generator.cli import main
+from generator.cli.main import main
 mark, real_link, made = sys.argv.pop(1), os.link, []
 def link(*args, **kwargs):
     real_link(*args, **kwargs)

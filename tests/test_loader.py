@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalogue import load_catalogue
-from generator.errors import ContentErrors, Problem
-from generator.loader import MAX_DEPTH, MAX_FILE_BYTES, load_entry
-from generator.provinces import default_registry
-from generator.settings import Settings
+from generator.catalogue.catalogue import load_catalogue
+from generator.core.errors import ContentErrors, Problem
+from generator.core.provinces import default_registry
+from generator.core.settings import Settings
+from generator.load.entries import MAX_DEPTH, MAX_FILE_BYTES, load_entry
 
 REGISTRY = default_registry()
 

@@ -1,4 +1,4 @@
-"""The tile map of the 34 units (generator/tilemap.py): its grid, its markup, its counts,
+"""The tile map of the 34 units (generator/pages/tilemap.py): its grid, its markup, its counts,
 and a keyboard walk through it in a real Chromium."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
+from bench.querybytes import serve
 from conftest import REPO, Site
-from generator.querybytes import serve
-from generator.tilemap import COLUMNS, GRID, ROWS, bands
+from generator.pages.tilemap import COLUMNS, GRID, ROWS, bands
 
-REGISTRY = REPO / "generator" / "data" / "provinces.yml"
+REGISTRY = REPO / "generator" / "core" / "data" / "provinces.yml"
 
 # Land borders between the 34 units of 1/7/2025 (each merged unit borders what any of
 # its old units bordered), written out from the map rather than taken from the code.

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from conftest import Site
-from generator.loader import parse_front_matter
-from generator.model import ID_MAX_LENGTH, ID_PATTERN
-from generator.provinces import default_registry
-from generator.scaffold import _province_value, derive_id, ids_in, scalar, unique_id
-from generator.text import slugify
+from generator.author.new import _province_value, derive_id, ids_in, scalar, unique_id
+from generator.core.model import ID_MAX_LENGTH, ID_PATTERN
+from generator.core.provinces import default_registry
+from generator.core.text import slugify
+from generator.load.entries import parse_front_matter
 
 REGISTRY = default_registry()
 MODELINE = "# yaml-language-server: $schema=../../../schema/entry.schema.json"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.provinces import (
+from generator.core.provinces import (
     OldProvince,
     Province,
     ProvinceMatch,
     ProvinceRegistry,
     default_registry,
 )
-from generator.text import slugify, strip_marks
+from generator.core.text import slugify, strip_marks
 
 REGISTRY = default_registry()
 

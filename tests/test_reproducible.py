@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Site
-from generator.stableindex import canonical_index, decode, encode
+from generator.publish.stableindex import canonical_index, decode, encode
 
 COMMITTED = "2024-05-06T10:00:00+07:00"
 EPOCH = 1_700_000_000

@@ -12,10 +12,10 @@ import pytest
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 
 from conftest import REPO, Site
-from generator.cli import main
-from generator.loader import parse_front_matter
-from generator.provinces import default_registry
-from generator.schema import SCHEMA_ID, province_names
+from generator.author.schema import SCHEMA_ID, province_names
+from generator.cli.main import main
+from generator.core.provinces import default_registry
+from generator.load.entries import parse_front_matter
 
 CHECKED_IN = REPO / "schema" / "entry.schema.json"
 ENTRIES = sorted((REPO / "content" / "mo-hinh").rglob("*.md"))

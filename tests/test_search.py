@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.querybytes import serve
 from conftest import REPO, Site
-from generator.querybytes import serve
-from generator.search import d_stroke_forms, entry_record
+from generator.publish.search import d_stroke_forms, entry_record
 
 ARTIFACTS = REPO / "tests" / ".artifacts"
 
@@ -218,7 +218,7 @@ def test_d_stroke_words_get_their_ascii_forms() -> None:
 
 def test_search_records_carry_filters_and_meta(site: Site) -> None:
     """Each record has the four filters the search page offers, and escaped metadata."""
-    from generator.build import load
+    from generator.build.builder import load
 
     site.entry("mot", title="Đường <b>hoa</b>", province="Hà Nam", folder="ninh-binh")
     record = entry_record(load(site.config).catalogue.entries[0])
@@ -234,7 +234,7 @@ def test_search_records_carry_filters_and_meta(site: Site) -> None:
 
 def test_common_body_words_are_left_to_the_other_fields() -> None:
     """Body words in more than 1% of a large catalogue are not indexed from bodies."""
-    from generator.search import COMMON_FLOOR, distinctive
+    from generator.publish.search import COMMON_FLOOR, distinctive
 
     words = {f"e{i}": ["chung"] + ([f"rieng{i}"] if i % 2 else []) for i in range(COMMON_FLOOR + 1)}
     kept = distinctive(words)

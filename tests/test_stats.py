@@ -23,9 +23,9 @@ import pytest
 import yaml
 
 from conftest import Site
-from generator.catalogue import load_catalogue
-from generator.config import read_settings
-from generator.errors import ContentErrors
+from generator.catalogue.catalogue import load_catalogue
+from generator.core.errors import ContentErrors
+from generator.render.config import read_settings
 
 # Synthetic entries (tests only): id -> (province as written, field, kind, started year).
 ENTRIES: dict[str, tuple[str, str, str, int]] = {

@@ -3,7 +3,7 @@ every `dvk` command they run or show works here, against small real sites in tmp
 
 A workflow's `run:` lines are read from the YAML, their GitHub expressions replaced by
 local equivalents, their shell words expanded by bash, and the `dvk` lines run through
-`generator.cli.main` in a git repository laid out like a pull request's checkout.
+`generator.cli.main.main` in a git repository laid out like a pull request's checkout.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import pytest
 import yaml
 
 from conftest import REPO, Site, site_config
-from generator import cli
-from generator.cli import main
-from generator.model import EntryFrontMatter, ImageSpec, Kind, SourceSpec
-from generator.provinces import default_registry
+from generator.cli import main as cli
+from generator.cli.main import main
+from generator.core.model import EntryFrontMatter, ImageSpec, Kind, SourceSpec
+from generator.core.provinces import default_registry
 
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK = WORKFLOWS / "check.yml"

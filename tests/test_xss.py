@@ -25,10 +25,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, Route
 
+from bench.querybytes import serve
 from conftest import Site
-from generator.opendata import csv_cell
-from generator.querybytes import serve
-from generator.safety import clean_body, unsafe_urls
+from generator.check.safety import clean_body, unsafe_urls
+from generator.publish.opendata import csv_cell
 
 # --- The corpus -------------------------------------------------------------------------------
 

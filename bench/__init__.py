@@ -1,0 +1,1 @@
+"""The benchmark, its synthetic corpus and its peer (Hugo + Pagefind); not shipped."""

@@ -1,0 +1,1 @@
+"""Tools for editors: ``dvk new`` and ``dvk schema``."""

@@ -1,0 +1,136 @@
+"""``dvk serve``: the incremental build behind MkDocs' live-reload server.
+
+MkDocs' own ``serve`` rebuilds the whole site, on one core, after every change
+(minutes at 50,000 entries), and polls every file twice a second. Here the
+server is MkDocs' (it injects the reload script and serves the files), but:
+
+- the builder is ``build.Builder``, kept for the whole session, so an edit
+  re-reads one entry file and renders only the pages that show it;
+- the search index is refreshed in the background after the pages are in
+  place, so an edited page shows at once and search catches up;
+- changes are noticed through inotify rather than by polling 50,000 files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.livereload import LiveReloadServer
+
+from generator.build.builder import Builder, Loaded, load_site_config
+from generator.core.errors import ContentErrors, DvkError
+from generator.core.settings import cache_dir
+
+log = logging.getLogger("mkdocs.commands.serve")
+
+
+class _ServedBuilder:
+    """Rebuilds on each change and reports what went wrong without stopping the server."""
+
+    def __init__(self, builder: Builder, report: Callable[[ContentErrors], None]) -> None:
+        self.builder = builder
+        self.report = report
+        self.lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self.lock:
+            try:
+                done = self.builder.build()
+            except ContentErrors as exc:
+                self.report(exc)
+                log.error("Trang chưa được dựng lại: hãy sửa các lỗi trên "
+                          "(the site was not rebuilt: fix the errors above)")
+                return
+            except DvkError as exc:
+                log.error("dvk: %s", exc)
+                return
+            if isinstance(done, Loaded):
+                log.info("Đã dựng lại (%s) (rebuilt)", self.builder.last_mode)
+
+
+def serve(
+    config_file: Path, *, dev_addr: str, strict: bool,
+    report: Callable[[ContentErrors], None],
+) -> None:
+    """Build the site into the cache, serve it at ``dev_addr`` and rebuild on every change.
+
+    The served site lives in the build cache, not in site/, and survives the
+    session: the next ``dvk serve`` starts from it incrementally.
+    """
+    config = load_site_config(config_file, strict=strict)
+    root = Path(config.config_file_path).parent
+    site_dir = cache_dir(root) / "serve" / "site"
+    # The preview is private and an edit should show within 2 s at 50,000
+    # entries: its files are moved in place rather than the folder swapped.
+    builder = Builder(config_file, strict=strict, site_dir=site_dir, background_search=True,
+                      in_place=True)
+    builder.build()  # content errors here end the command, with their report
+    host, _, port = dev_addr.rpartition(":")
+    served = _ServedBuilder(builder, report)
+    server = _ReloadServer(builder=served, host=host, port=int(port), root=str(site_dir))
+    _use_inotify(server)
+    server.watch(config.docs_dir)
+    server.watch(config.config_file_path)
+    if config.theme.custom_dir:
+        server.watch(config.theme.custom_dir)
+    try:
+        server.serve()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()
+        builder.close()
+
+
+_META_CSP = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>')
+
+
+class _ReloadServer(LiveReloadServer):
+    """MkDocs' server, minus the pages' Content-Security-Policy.
+
+    The reload script MkDocs adds to each page is inline, which the policy
+    (generator/publish/headers.py) rightly refuses; the preview drops the policy rather
+    than weaken the published one. The built site keeps it.
+    """
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = _META_CSP.sub(b"", content, count=1)
+        return super()._inject_js_into_html(content, epoch)  # type: ignore[no-untyped-call,no-any-return]
+
+
+def _use_inotify(server: LiveReloadServer) -> None:
+    # MkDocs polls: a stat of every watched file every half second, which at
+    # 50,000 entries is a core kept busy and up to a second before a change is
+    # seen. The kernel's notifications cost nothing and arrive at once.
+    try:
+        from watchdog.events import (
+            FileClosedEvent,
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileModifiedEvent,
+            FileMovedEvent,
+            FileSystemEvent,
+        )
+        from watchdog.observers.api import ObservedWatch
+        from watchdog.observers.inotify import InotifyObserver
+    except ImportError:  # not Linux: keep MkDocs' polling
+        return
+
+    # inotify also reports a file opened or closed after reading. MkDocs'
+    # handler rebuilds on any event, and a build reads the watched files, so
+    # without this filter every rebuild would trigger the next, forever.
+    changes: list[type[FileSystemEvent]] = [
+        FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent,
+    ]
+
+    class ChangesOnly(InotifyObserver):
+        def schedule(self, *args: Any, **kwargs: Any) -> ObservedWatch:
+            kwargs.setdefault("event_filter", changes)
+            return super().schedule(*args, **kwargs)
+
+    server.observer = ChangesOnly()  # type: ignore[assignment]

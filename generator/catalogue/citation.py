@@ -1,0 +1,187 @@
+"""How an entry page is cited: Vietnamese convention, APA 7, BibTeX, CSL-JSON, RIS, JSON-LD.
+
+The access date is the reader's, not the build's: in the page it is a blank
+(``ACCESS_*`` below) that the page's script fills with today's date where the
+reader is, and that a reader without JavaScript fills by hand. The downloads
+(CSL-JSON, RIS) carry no access date at all; reference managers add their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from generator.core.model import Entry, Source
+from generator.core.settings import SiteInfo
+
+ACCESS_VI, ACCESS_EN, ACCESS_ISO = "\x00vi\x00", "\x00en\x00", "\x00iso\x00"
+"""Where the access date goes in a citation's text, in each style's date format."""
+URL_MARK = "\x00url\x00"
+"""Where the page's URL goes, when the build does not know the site's address."""
+BLANK = "……"
+"""What a reader without JavaScript sees in place of the access date, to fill in."""
+
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                 "dec")
+BIBTEX_SPECIAL = str.maketrans({c: "\\" + c for c in "&%$#_{}"})
+CITE_JSON = "trich-dan.json"
+CITE_RIS = "trich-dan.ris"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """What a citation of one entry page says: who, when, what, where."""
+
+    entry: Entry
+    site: SiteInfo
+    published: dt.date | None
+    """When the page first appeared (its file's first commit), if known."""
+    modified: dt.date | None
+    """When the page last changed: the entry's ``updated``, else its file's last commit."""
+
+    @property
+    def url(self) -> str:
+        """The page's permanent URL (root-relative when site_url is not configured)."""
+        return self.site.absolute(self.entry.url)
+
+    @property
+    def _url(self) -> str:
+        # In the page, a root-relative URL is a blank the script fills from the
+        # address bar: the site may be served below a path the build cannot know.
+        return self.url if self.site.url else URL_MARK
+
+    @property
+    def year(self) -> str:
+        """The year cited: of the last change, since that is the text the reader sees."""
+        return str(self.modified.year) if self.modified else "n.d."
+
+    def vietnamese(self) -> str:
+        """Tác giả (năm), "Tên bài", Tên trang, URL, truy cập ngày …."""
+        year = str(self.modified.year) if self.modified else "không rõ năm"
+        return (f"{self.site.author} ({year}), “{self.entry.title}”, {self.site.name}, "
+                f"{self._url}, truy cập ngày {ACCESS_VI}.")
+
+    def apa(self) -> str:
+        """APA 7, a page on a website whose content changes (so with a retrieval date)."""
+        if self.modified:
+            m = self.modified
+            when = f"{m.year}, {EN_MONTHS[m.month - 1]} {m.day}"
+        else:
+            when = "n.d."
+        return (f"{self.site.author}. ({when}). {self.entry.title}. {self.site.name}. "
+                f"Retrieved {ACCESS_EN}, from {self._url}")
+
+    def bibtex(self) -> str:
+        """A @misc record (biblatex reads url and urldate too)."""
+        fields = [
+            ("author", "{" + _bibtex(self.site.author) + "}"),  # a body, not "Last, First"
+            ("title", _bibtex(self.entry.title)),
+            ("howpublished", _bibtex(self.site.name)),
+            ("year", self.year),
+        ]
+        if self.modified:
+            fields.append(("month", BIBTEX_MONTHS[self.modified.month - 1]))
+        fields += [("url", self._url), ("urldate", ACCESS_ISO), ("language", "vietnamese")]
+        lines = [f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},"
+                 for name, value in fields]
+        return f"@misc{{{self.entry.id},\n" + "\n".join(lines) + "\n}"
+
+    def csl(self) -> dict[str, Any]:
+        """The CSL-JSON item that citation processors and Zotero read."""
+        item: dict[str, Any] = {
+            "id": self.entry.id,
+            "type": "webpage",
+            "title": self.entry.title,
+            "author": [{"literal": self.site.author}],
+            "container-title": self.site.name,
+            "URL": self.url,
+            "abstract": self.entry.summary,
+            "language": "vi",
+        }
+        if self.modified:
+            item["issued"] = {"date-parts": [[self.modified.year, self.modified.month,
+                                              self.modified.day]]}
+        return item
+
+    def csl_json(self) -> str:
+        """The CSL-JSON download: a list of one item."""
+        return json.dumps([self.csl()], ensure_ascii=False, indent=2) + "\n"
+
+    def ris(self) -> str:
+        """The RIS download (EndNote, Zotero, Mendeley)."""
+        lines = ["TY  - ELEC", f"AU  - {self.site.author}", f"TI  - {self.entry.title}",
+                 f"T2  - {self.site.name}"]
+        if self.modified:
+            lines += [f"PY  - {self.modified.year}",
+                      f"DA  - {self.modified.strftime('%Y/%m/%d')}"]
+        lines += [f"UR  - {self.url}", f"AB  - {_one_line(self.entry.summary)}", "LA  - vi",
+                  "ER  - "]
+        return "\r\n".join(lines) + "\r\n"  # the RIS specification's line ends
+
+    def json_ld(self) -> str:
+        """schema.org description of the page and the model it presents, for search engines."""
+        entry = self.entry
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "name": entry.title,
+            "headline": entry.title,
+            "description": entry.summary,
+            "url": self.url,
+            "inLanguage": "vi",
+            "isPartOf": {"@type": "WebSite", "name": self.site.name,
+                         **({"url": self.site.url} if self.site.url else {})},
+            "author": {"@type": "Organization", "name": self.site.author},
+            "spatialCoverage": {
+                "@type": "Place",
+                "name": entry.locality or entry.province.full_name,
+                "address": {"@type": "PostalAddress", "addressRegion": entry.province.name,
+                            "addressCountry": "VN"},
+            },
+            "about": [
+                {"@type": "Thing", "name": f"Dân vận khéo: {entry.field.label}"},
+                *([{"@type": "Organization", "name": entry.unit}] if entry.unit else []),
+            ],
+            "citation": [_source_ld(s) for s in entry.sources],
+        }
+        if self.published:
+            data["datePublished"] = self.published.isoformat()
+        if self.modified:
+            data["dateModified"] = self.modified.isoformat()
+        # "</" must not appear inside a <script> element.
+        return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def as_html(text: str) -> str:
+    """A citation's text as HTML, its blanks as elements the page's script fills in."""
+    escaped = html.escape(text, quote=False)
+    for mark, style in ((ACCESS_VI, "vi"), (ACCESS_EN, "en"), (ACCESS_ISO, "iso")):
+        escaped = escaped.replace(
+            mark, f'<span class="dvk-blank" data-dvk-today="{style}">{BLANK}</span>')
+    return escaped.replace(URL_MARK, f'<span class="dvk-blank" data-dvk-url>{BLANK}</span>')
+
+
+def _source_ld(source: Source) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
+    if source.url:
+        found["url"] = source.url
+    if source.date:
+        found["datePublished"] = source.date.isoformat()
+    if source.publisher:
+        found["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.author:
+        found["author"] = {"@type": "Person", "name": source.author}
+    return found
+
+
+def _bibtex(text: str) -> str:
+    return text.translate(BIBTEX_SPECIAL)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

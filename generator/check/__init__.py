@@ -1,0 +1,1 @@
+"""The checking rules, the lints and the partial checks; ``run`` does load + rules + lints."""

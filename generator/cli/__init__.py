@@ -1,0 +1,1 @@
+"""The ``dvk`` command: argument parsing, reporters, exit codes."""

@@ -1,0 +1,301 @@
+"""The ``dvk`` command: a thin edge that turns library errors into messages and exit codes.
+
+Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from generator import __version__
+from generator.core.errors import ContentErrors, DvkError, Problem, Severity
+
+if TYPE_CHECKING:
+    from generator.core.settings import Settings
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _report(problems: Sequence[Problem], out: TextIO) -> None:
+    from generator.cli.report import write_text
+
+    write_text(problems, out)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from generator.cli.report import as_json, github_line, summary
+
+    def emit(problems: Sequence[Problem], checked: int | None) -> None:
+        if args.format == "json":
+            print(as_json(problems, checked))
+        elif args.format == "github":
+            for problem in problems:
+                print(github_line(problem))
+            print(summary(problems))
+        elif problems:
+            _report(problems, sys.stderr)
+
+    checked: int | None = None
+    try:
+        checked, warnings = _check(args)
+        held = _check_published(args) if args.published else None
+    except ContentErrors as exc:
+        emit(exc.problems, exc.checked if checked is None else checked)
+        return EXIT_CONTENT
+    emit(warnings, checked)
+    if args.format != "json":
+        if held is not None:
+            print(f"{held} URL đã công bố vẫn còn hoặc được chuyển hướng "
+                  f"({held} published URLs still answer)")
+        print(f"Đã kiểm tra {checked} mô hình: không có lỗi "
+              f"({checked} entries checked: no errors)")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> tuple[int, Sequence[Problem]]:
+    """(entries checked, warnings): every entry, or only the named or changed ones."""
+    if args.paths or args.changed_since:
+        from generator.check.partial import changed_since, check_targets, named
+        from generator.render.config import read_settings
+
+        settings = read_settings(Path(args.config))
+        if args.changed_since:
+            targets = changed_since(settings, args.changed_since)
+            if args.paths:  # only the changes among the named files
+                chosen = named(settings, args.paths)
+                wanted = set(chosen.files)
+                targets.files = [f for f in targets.files if f in wanted]
+                targets.existed &= wanted
+                targets.deleted = [f for f in targets.deleted if f in wanted]
+                targets.reported = targets.reported and chosen.reported
+        else:
+            targets = named(settings, args.paths)
+        done = check_targets(settings, targets, strict=args.strict)
+        return done.count, done.warnings
+    from generator.build.builder import load
+    from generator.check.partial import new_entry_warnings
+
+    catalogue = load(Path(args.config), strict=args.strict).catalogue
+    warnings = [*catalogue.warnings, *new_entry_warnings(catalogue)]
+    if args.strict and warnings:
+        raise ContentErrors(Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR, p.rule)
+                            for p in warnings)
+    return len(catalogue.entries), sorted(warnings, key=Problem.sort_key)
+
+
+def _check_published(args: argparse.Namespace) -> int:
+    # The guard compares every URL the site would publish, so it needs the
+    # whole catalogue even when only a few files were checked.
+    from generator.build.builder import load
+    from generator.publish.guard import check_published
+
+    return check_published(load(Path(args.config)).catalogue, args.published)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from generator.build.builder import Unchanged, build
+    from generator.core.progress import for_terminal
+
+    done = build(Path(args.config), strict=args.strict, clean=args.clean,
+                 progress=for_terminal())
+    if isinstance(done, Unchanged):
+        if done.warnings:
+            _report(done.warnings, sys.stderr)
+        print(f"Không có gì thay đổi: {done.site_dir} vẫn là bản mới nhất của {done.entries} "
+              f"mô hình (nothing changed: {done.site_dir} is up to date)")
+        return EXIT_OK
+    if done.catalogue.warnings:
+        _report(done.catalogue.warnings, sys.stderr)
+    count, site_dir = len(done.catalogue.entries), done.config.site_dir
+    print(f"Đã dựng {count} mô hình vào {site_dir} (built {count} entries into {site_dir})")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from generator.build.serve import serve
+
+    serve(Path(args.config), dev_addr=args.dev_addr, strict=args.strict,
+          report=lambda exc: _report(exc.problems, sys.stderr))
+    return EXIT_OK
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import CheckResult, SizeResult, check_table, run_bench, table
+
+    sizes = [int(x) for x in args.sizes.split(",")]
+    results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
+                        say=lambda line: print(line, file=sys.stderr, flush=True),
+                        checks_only=args.checks_only)
+    checks = [r for r in results if isinstance(r, CheckResult)]
+    print(check_table(checks) if checks else table([r for r in results
+                                                    if isinstance(r, SizeResult)]))
+    print(f"\n(medians of {args.runs} run(s); written to {args.out})")
+    return EXIT_OK
+
+
+def _site_settings(args: argparse.Namespace) -> Settings:
+    """The generator's settings from the config named by --config, validated by MkDocs."""
+    from generator.build.builder import PLUGIN_NAME, load_site_config
+    from generator.render.config import settings_from
+
+    config = load_site_config(Path(args.config), strict=args.strict)
+    return settings_from(config.plugins[PLUGIN_NAME].config, config)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from dataclasses import fields
+
+    from generator.author.new import Answers, ScaffoldError, create_entry
+    from generator.author.schema import DEFAULT_PATH
+    from generator.core.errors import display_path
+    from generator.core.provinces import default_registry
+
+    settings = _site_settings(args)
+    # A pipe or a script cannot answer questions, so without a terminal it is --no-input.
+    interactive = not args.no_input and sys.stdin.isatty()
+    answers = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
+    try:
+        created = create_entry(
+            answers, settings, default_registry(), schema_file=settings.root / DEFAULT_PATH,
+            ask=input if interactive else None, say=lambda line: print(line, file=sys.stderr),
+        )
+    except ScaffoldError as exc:
+        if interactive or args.no_input:
+            raise
+        raise ScaffoldError(
+            f"{exc}\n(không có terminal nên dvk new không hỏi gì: chạy lại trong một cửa sổ "
+            "terminal để trả lời từng câu, hoặc cho mọi giá trị bằng các cờ trên; "
+            "no terminal, so dvk new asked nothing: run it in a terminal to answer the "
+            "questions, or give every value with the flags above)") from exc
+    print(display_path(created.path, Path.cwd()))  # alone on stdout: `$EDITOR "$(dvk new …)"`
+    print(f"Đã tạo mô hình {created.entry_id}: viết phần nội dung rồi chạy dvk check "
+          f"(created entry {created.entry_id}: write the body, then run dvk check)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from generator.author.schema import DEFAULT_PATH, entry_schema, render, write_schema
+    from generator.core.errors import display_path
+    from generator.core.provinces import default_registry
+
+    settings = _site_settings(args)
+    text = render(entry_schema(settings.fields, default_registry()))
+    if args.out == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    out = Path(args.out) if args.out else settings.root / DEFAULT_PATH
+    shown = display_path(out.resolve(), Path.cwd())
+    if write_schema(out, text):
+        print(f"Đã ghi lược đồ mô hình vào {shown} (wrote the entry schema to {shown})")
+    else:
+        print(f"{shown} đã là bản mới nhất (already up to date)")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "bench": _cmd_bench,
+    "build": _cmd_build,
+    "check": _cmd_check,
+    "new": _cmd_new,
+    "schema": _cmd_schema,
+    "serve": _cmd_serve,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dvk", description="Trang giới thiệu mô hình \"Dân vận khéo\" (showcase generator)"
+    )
+    parser.add_argument("--version", action="version", version=f"dvk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", "-f", default="site_config.yml", help="site config file")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build = sub.add_parser("build", parents=[common], help="check and build site/")
+    build.add_argument("--clean", action="store_true", help="drop caches and rebuild everything")
+    check = sub.add_parser("check", parents=[common],
+                           help="validate the content without rendering")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="entry files or folders to check (default: every entry)")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="check the entries changed since the git revision REF "
+                            "(e.g. origin/main), and that none of their published ids is gone")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="text (default), github (annotations) or json")
+    check.add_argument("--published", metavar="MANIFEST",
+                       help="urls.txt of the published site (a file, a site folder or the "
+                            "site's URL): fail if any URL in it would die")
+    serve = sub.add_parser("serve", parents=[common], help="build and serve with live reload")
+    serve.add_argument("--dev-addr", "-a", default="127.0.0.1:8000", help="IP:PORT to serve on")
+    bench = sub.add_parser("bench", help="measure builds against a Hugo + Pagefind peer")
+    bench.add_argument("--sizes", default="1000,10000,50000", help="corpus sizes, comma-separated")
+    bench.add_argument("--runs", type=int, default=3, help="runs per size (medians are quoted)")
+    bench.add_argument("--queries", type=int, default=15, help="search queries to measure")
+    bench.add_argument("--work", default=".cache/bench", help="where corpora are generated")
+    bench.add_argument("--out", default="bench.json", help="JSON report")
+    bench.add_argument("--checks-only", action="store_true",
+                       help="measure only dvk check (one entry, cached and not, and all)")
+    new = sub.add_parser(
+        "new", parents=[common], help="create an entry file (asks for what flags do not give)",
+        description="Tạo tệp mô hình mới (create a new entry file). With a terminal it asks "
+                    "for every value no flag gives; with --no-input or without a terminal, "
+                    "--title, --province, --field, --kind, --source-title, --summary and "
+                    "--source-date or --started are required.",
+    )
+    for flag, text in [
+        ("--title", "tên mô hình (the model's name)"),
+        ("--province", "tỉnh, thành phố: mã, tên, tên cũ (slug or name, old names too)"),
+        ("--locality", "địa bàn: xã, phường, thôn (locality)"),
+        ("--field", "lĩnh vực: mã hoặc tên (field slug or label)"),
+        ("--kind", "tap-the (tập thể) | ca-nhan (cá nhân)"),
+        ("--unit", "đơn vị hoặc người thực hiện (who carries it out)"),
+        ("--source-title", "tên bài viết nguồn (source title)"),
+        ("--source-publisher", "nơi đăng (publisher)"),
+        ("--source-date", "ngày đăng YYYY-MM-DD (publication date)"),
+        ("--source-url", "đường dẫn bài viết http(s):// (source URL)"),
+        ("--started", "ngày YYYY-MM-DD hoặc năm bắt đầu (start date or year)"),
+        ("--summary", "tóm tắt một hai câu (one or two sentences)"),
+    ]:
+        new.add_argument(flag, help=text)
+    new.add_argument("--id", dest="entry_id", help="mã thay cho mã tự đặt (override the id)")
+    new.add_argument("--no-input", action="store_true",
+                     help="never ask; a missing required value is an error (exit 2)")
+    schema = sub.add_parser("schema", parents=[common],
+                            help="write the entry JSON Schema for editors")
+    schema.add_argument("--out", "-o", metavar="PATH",
+                        help="where to write (default: schema/entry.schema.json next to the "
+                             "config file; - for stdout)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dvk``; return the exit code instead of exiting, so tests can call it."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.command == "serve":  # MkDocs reports where it listens and each rebuild at INFO
+        logging.getLogger("mkdocs").setLevel(logging.INFO)
+    try:
+        return COMMANDS[args.command](args)
+    except ContentErrors as exc:
+        _report(exc.problems, sys.stderr)
+        return EXIT_CONTENT
+    except DvkError as exc:
+        print(f"dvk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("dvk: đã dừng (interrupted)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Every URL the site publishes, and every published file's name: the permanent-link promise.
+
+A model keeps ``/mo-hinh/<id>/`` for ever, and journalists cite the index,
+feed, data and citation URLs too, so they are written here once. Every other
+module asks this one, and a change here shows in one diff. URLs are relative
+to the site root, without a leading slash, and folders end in "/", as MkDocs
+writes them (``use_directory_urls``).
+"""
+
+from __future__ import annotations
+
+ENTRIES = "mo-hinh/"
+"""The folder of entry pages: ``mo-hinh/<id>/``, never the province (provinces merge)."""
+PROVINCES = "tinh-thanh/"
+FIELDS = "linh-vuc/"
+YEARS = "nam/"
+KINDS = "loai/"
+STATS = "thong-ke/"
+SEARCH = "tim-kiem/"
+DATA = "du-lieu/"
+STATS_DATA = f"{DATA}thong-ke/"
+"""The statistics' CSV files: below ``du-lieu/``, because a Frictionless package may
+only name files below its own folder."""
+PAGER = "trang/"
+"""Page 2, 3 … of an index: ``tinh-thanh/nghe-an/trang/2/``."""
+
+ALL_ENTRIES = "mo-hinh"
+"""The stem of the open-data tables of every entry: ``du-lieu/mo-hinh.csv``."""
+DATAPACKAGE = f"{DATA}datapackage.json"
+ATOM, RSS = "atom.xml", "rss.xml"
+"""A feed's file names, inside the folder of the index it follows (or the root)."""
+CARD = "the-chia-se.png"
+"""A page's social card, inside the page's folder."""
+CITE_JSON, CITE_RIS = "trich-dan.json", "trich-dan.ris"
+"""An entry's citation downloads, inside its folder."""
+MANIFEST = "urls.txt"
+"""Every permanent URL, one a line, for ``dvk check --published``."""
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+HEADERS = "_headers"
+"""The HTTP headers file of Netlify and Cloudflare Pages (the Content-Security-Policy)."""
+SEARCH_INDEX = "pagefind"
+"""The search index's folder."""
+
+
+def entry(entry_id: str) -> str:
+    """An entry's page: ``mo-hinh/<id>/``."""
+    return f"{ENTRIES}{entry_id}/"
+
+
+def entry_source(entry_id: str) -> str:
+    """The source URI MkDocs gets for an entry's generated page."""
+    return f"{ENTRIES}{entry_id}.md"
+
+
+def province(slug: str) -> str:
+    """A province's index: ``tinh-thanh/<slug>/``."""
+    return f"{PROVINCES}{slug}/"
+
+
+def field(slug: str) -> str:
+    """A field's index: ``linh-vuc/<slug>/``."""
+    return f"{FIELDS}{slug}/"
+
+
+def year(value: int) -> str:
+    """A year's index: ``nam/<year>/``."""
+    return f"{YEARS}{value}/"
+
+
+def kind(slug: str) -> str:
+    """A kind's index: ``loai/<slug>/``."""
+    return f"{KINDS}{slug}/"
+
+
+def numbered_source(base: str, number: int) -> str:
+    """The source URI of page ``number`` of the index whose first page is ``base``."""
+    return f"{base}index.md" if number == 1 else f"{base}{PAGER}{number}.md"
+
+
+def numbered(base: str, number: int) -> str:
+    """The URL of page ``number`` of the index whose first page is ``base``."""
+    return base if number == 1 else f"{base}{PAGER}{number}/"
+
+
+def page_url(src_uri: str) -> str:
+    """The URL of a page made from ``src_uri``, as MkDocs makes it with directory URLs."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else stem + "/"
+
+
+def page_output(src_uri: str) -> str:
+    """The file, below the site folder, that holds the page made from ``src_uri``."""
+    return page_url(src_uri) + "index.html"
+
+
+def data_table(stem: str, extension: str) -> str:
+    """An open-data table: ``du-lieu/<stem>.<csv|json>``."""
+    return f"{DATA}{stem}.{extension}"
+
+
+def stats_table(name: str) -> str:
+    """A statistics table: ``du-lieu/thong-ke/<name>.csv``."""
+    return f"{STATS_DATA}{name}.csv"

@@ -1,0 +1,1 @@
+"""What each generated page shows (its view model), its digest, charts and the tile map."""

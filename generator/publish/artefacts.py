@@ -1,0 +1,257 @@
+"""Files published beside the pages: redirects, citations, feeds, open data, robots.txt,
+_headers, the sitemap and the manifest of published URLs.
+
+Each is made from the catalogue and the generated pages alone, so a partial
+(incremental) build makes exactly the files a full one would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import html
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from generator.catalogue.catalogue import Catalogue
+from generator.catalogue.citation import CITE_JSON, CITE_RIS, Citation
+from generator.catalogue.stats import StatFile, Stats, stat_files
+from generator.catalogue.stats import resources as stat_resources
+from generator.catalogue.stats import to_csv as stat_csv
+from generator.core.errors import ContentErrors, Problem, display_path
+from generator.core.model import Entry, Image
+from generator.core.settings import SiteInfo, cache_dir
+from generator.load.images import EXTENSIONS, SETTINGS, ImageProblem, rendition_name, renditions
+from generator.pages.site import STATS_URL, EntryPage, SitePages, StatsPage, cards, page_url
+from generator.publish.cards import render_cards
+from generator.publish.feeds import quiet_moment, render_feed, site_feeds
+from generator.publish.headers import HEADERS_FILE, csp, headers_file
+from generator.publish.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
+
+MANIFEST = "urls.txt"
+PAGER = "/trang/"
+"""Pages 2, 3 … of an index move as entries come and go: they are not permanent URLs."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file published as is: from ``content`` or copied from ``path``."""
+
+    dest_uri: str
+    content: str | bytes | None = None
+    path: Path | None = None
+    listed: bool = False
+    """Whether it is a document a reader may cite or link (listed in urls.txt)."""
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the published file would: its text, or its source's size and time."""
+        if self.content is not None:
+            data = self.content.encode() if isinstance(self.content, str) else self.content
+            return hashlib.blake2b(data, digest_size=16).hexdigest()
+        assert self.path is not None
+        info = self.path.stat()
+        return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
+
+    def file(self, config: MkDocsConfig) -> File:
+        """The MkDocs file that publishes it."""
+        if self.content is not None:
+            return File.generated(config, self.dest_uri, content=self.content)
+        return File.generated(config, self.dest_uri, abs_src_path=str(self.path))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageRendition(StaticFile):
+    """One width and format of an entry image, made from the image when it is published.
+
+    Made then, and not when the list of files is, so that a build in which the
+    image did not change does not read it, and ``dvk check --published`` never does.
+    """
+
+    image: Image
+    width: int
+    extension: str
+    cache_dir: Path
+    """Where renditions are kept, by a digest of the source's bytes (generator/load/images.py)."""
+    entry_file: str
+    """The entry file, as problems name it."""
+    index: int
+    """The image's place in the entry's ``images``."""
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the source file does (its size and time), or the processing."""
+        try:
+            info = self.image.path.stat()
+        except OSError:
+            return "gone"  # publishing it reports the missing file, at its line
+        return f"{self.image.path}:{info.st_size}:{info.st_mtime_ns}:{SETTINGS}"
+
+    def file(self, config: MkDocsConfig) -> File:
+        """The MkDocs file that publishes it, from the cache (processed now if not there yet)."""
+        try:
+            folder = renditions(self.image.path, self.image.src, self.image.widths,
+                                self.cache_dir)
+        except ImageProblem as problem:
+            # The header was checked when the entry loaded; this is a damaged body,
+            # or a file changed since: the same kind of problem, at the same line.
+            raise ContentErrors([Problem(
+                self.entry_file, self.image.line, f"images[{self.index}].src",
+                problem.vi, problem.en, rule=problem.rule,
+            )]) from problem
+        source = folder / rendition_name(self.width, self.extension)
+        return File.generated(config, self.dest_uri, abs_src_path=str(source))
+
+
+def image_files(entry: Entry, cache_dir: Path, entry_file: str) -> Iterator[ImageRendition]:
+    """The published files of an entry's images: each width, as WebP and as JPEG."""
+    for index, image in enumerate(entry.images):
+        for width in image.widths:
+            for extension in EXTENSIONS:
+                yield ImageRendition(
+                    f"{entry.url}{image.file_name(width, extension)}",
+                    image=image, width=width, extension=extension, cache_dir=cache_dir,
+                    entry_file=entry_file, index=index,
+                )
+
+
+def citations(site_pages: SitePages) -> dict[str, Citation]:
+    """Each entry's citation, by entry id."""
+    return {page.context.entry.id: page.context.cite for page in site_pages.pages.values()
+            if isinstance(page.context, EntryPage)}
+
+
+def published_files(
+    catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None
+) -> Iterable[StaticFile]:
+    """Every file made from the catalogue: redirects, images, citations, feeds, data, robots.
+
+    Also ``_headers``, the HTTP headers the host should send (generator/publish/headers.py).
+
+    With ``cards_dir`` (the card cache), the social cards too: they are drawn
+    there first, the ones not cached yet.
+    """
+    site = catalogue.settings.site
+    cites = citations(site_pages)
+    images_dir = cache_dir(catalogue.settings.root) / "images"
+    for entry in catalogue.entries:
+        cite = cites[entry.id]
+        csl, ris = cite.csl_json(), cite.ris()
+        yield StaticFile(f"{entry.url}{CITE_JSON}", content=csl, listed=True)
+        yield StaticFile(f"{entry.url}{CITE_RIS}", content=ris, listed=True)
+        for old_id in entry.redirect_from:
+            old = f"mo-hinh/{old_id}/"
+            yield StaticFile(f"{old}index.html", content=redirect_page(entry, site), listed=True)
+            # A download cannot redirect: its old address keeps serving it.
+            yield StaticFile(f"{old}{CITE_JSON}", content=csl, listed=True)
+            yield StaticFile(f"{old}{CITE_RIS}", content=ris, listed=True)
+        if entry.images:
+            yield from image_files(entry, images_dir,
+                                   display_path(entry.path, catalogue.settings.root))
+    quiet = quiet_moment(catalogue, cites)
+    for feed in site_feeds(catalogue):
+        atom, rss = render_feed(feed, cites, catalogue, quiet)
+        yield StaticFile(feed.atom_path, content=atom, listed=True)
+        yield StaticFile(feed.rss_path, content=rss, listed=True)
+    found = tables(catalogue, cites)
+    for table in found:
+        yield StaticFile(table.csv_path, content=to_csv(table), listed=True)
+        yield StaticFile(table.json_path, content=to_json(table), listed=True)
+    counted = statistics(catalogue, site_pages)
+    for stat in counted:
+        yield StaticFile(stat.path, content=stat_csv(stat), listed=True)
+    yield StaticFile(f"{DATA_DIR}datapackage.json",
+                     content=datapackage(catalogue, found, stat_resources(counted)),
+                     listed=True)
+    yield StaticFile("robots.txt", content=robots(site))
+    yield StaticFile(HEADERS_FILE, content=headers_file())
+    if cards_dir is not None:
+        drawn = render_cards(cards(site_pages, catalogue), cards_dir)
+        for dest, path in drawn.items():
+            yield StaticFile(dest, path=path)
+
+
+def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:
+    """The CSV files of /thong-ke/: made from the page's own counts, so they say the same."""
+    page = site_pages.pages.get(f"{STATS_URL}index.md")
+    if page is not None and isinstance(page.context, StatsPage):
+        return list(page.context.files.values())
+    return stat_files(Stats.of(catalogue))
+
+
+def redirect_page(entry: Entry, site: SiteInfo) -> str:
+    """A page at an old id that sends readers (and search engines) to the entry's URL."""
+    target = site.absolute(entry.url) if site.url else f"../{entry.id}/"
+    title = html.escape(entry.title)
+    return (
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp(meta=True)}">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="canonical" href="{target}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<p>Trang đã chuyển tới <a href="{target}">{title}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
+def robots(site: SiteInfo) -> str:
+    """Everything may be crawled; the sitemap is named when the site knows its address."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site.url:  # the Sitemap line must be an absolute URL
+        lines.append(f"Sitemap: {site.absolute('sitemap.xml')}")
+    return "\n".join(lines) + "\n"
+
+
+SITEMAP_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+
+
+def sitemap_urls(
+    site_pages: SitePages, doc_urls: Iterable[str]
+) -> list[tuple[str, dt.date | None]]:
+    """Every page's URL, with the date it last changed where known (entry pages)."""
+    urls: list[tuple[str, dt.date | None]] = [(url, None) for url in doc_urls]
+    for page in site_pages.pages.values():
+        modified = page.context.cite.modified if isinstance(page.context, EntryPage) else None
+        urls.append((page_url(page.src_uri), modified))
+    return sorted(urls)
+
+
+def write_sitemap(
+    site_dir: Path, site: SiteInfo, urls: Sequence[tuple[str, dt.date | None]]
+) -> None:
+    """sitemap.xml and its gzip (reproducible: no timestamp inside), listing every page.
+
+    ``lastmod`` is given only where an entry's last change is known; a build
+    date on every page (as MkDocs writes) would tell crawlers nothing.
+    """
+    lines = [SITEMAP_HEAD]
+    for url, modified in urls:
+        lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
+        lines.append(f"  <url><loc>{html.escape(site.absolute(url))}</loc>{lastmod}</url>\n")
+    lines.append("</urlset>\n")
+    data = "".join(lines).encode()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+
+
+def manifest(
+    site_pages: SitePages, doc_urls: Iterable[str], statics: Iterable[StaticFile]
+) -> list[str]:
+    """Every permanent URL of the site, as root-relative paths, sorted."""
+    urls = {"/" + url for url in doc_urls}
+    urls |= {"/" + page_url(uri) for uri in site_pages.pages}
+    urls |= {"/" + s.dest_uri.removesuffix("index.html") for s in statics if s.listed}
+    return sorted(url for url in urls if PAGER not in url)
+
+
+def write_manifest(site_dir: Path, urls: Sequence[str]) -> None:
+    """``urls.txt``: one URL path per line, what ``dvk check --published`` compares against."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / MANIFEST).write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")

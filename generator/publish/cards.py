@@ -1,0 +1,226 @@
+"""Social cards: a 1200×630 PNG per entry and per index, drawn with Pillow in Be Vietnam Pro.
+
+A card shows the title, the province and the field. Text is NFC-normalised and
+laid out with Raqm when Pillow has it (it does in the official wheels), which
+places stacked Vietnamese marks (ấ, ổ, ự) from the font's own mark tables.
+Each card is cached by a digest of what it shows and of this design, so a
+rebuild draws only cards whose text changed, and a fork per core draws the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import fontpkg_be_vietnam_pro
+from PIL import Image, ImageDraw, ImageFont, features
+
+from generator.core.lifetime import die_with_parent
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 72
+DESIGN = "3"
+"""Bump when the drawing changes, so cached cards are drawn again."""
+PAPER, INK, RED, GOLD = (255, 253, 247), (33, 33, 33), (183, 28, 28), (255, 193, 7)
+# The card is drawn in one 8-bit channel whose values index a palette: 0-199
+# run from paper to ink, 200-251 from paper to red, then two solid colours.
+# Anti-aliased text is then exact, and the PNG needs no quantising (a third
+# of the time of drawing in RGB and reducing the colours after).
+INK_TOP, RED_BASE, RED_TOP, GOLD_INDEX, RED_INDEX = 199, 200, 251, 252, 253
+MUTED_LEVEL = 150
+"""The facts under the title: three quarters of the way from paper to ink."""
+TITLE_TOP = 124
+FACT_STEP = 48
+CARD_NAME = "the-chia-se.png"
+"""The card's file name, next to its page."""
+FORK_THRESHOLD = 64
+"""Fewer cards than this are drawn in the build's own process."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What one card shows, and the page folder it belongs to ("" for the site)."""
+
+    folder: str
+    title: str
+    lines: tuple[str, ...]
+    """Facts under the title: the province, the field."""
+    site: str
+
+    @property
+    def dest_uri(self) -> str:
+        """The published file, relative to the site root."""
+        return self.folder + CARD_NAME
+
+    @property
+    def digest(self) -> str:
+        """Of the text and the design: the cache key."""
+        text = "\x1f".join((DESIGN, _font_version(), self.title, *self.lines, self.site))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@cache
+def _font_version() -> str:
+    return version("fontpkg-be-vietnam-pro")
+
+
+@cache
+def _font_path(weight: str) -> str:
+    return str(Path(fontpkg_be_vietnam_pro.ROOT) / "files" / f"BeVietnamPro-{weight}.ttf")
+
+
+@cache
+def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
+    engine = (ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC)
+    return ImageFont.truetype(_font_path(weight), size, layout_engine=engine)
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    # Word widths are measured once per size (titles share most syllables);
+    # a line's width is their sum plus the spaces, without kerning across them.
+    space = _width(font, " ")
+    lines: list[list[str]] = []
+    used = 0.0
+    for word in text.split():
+        wide = _width(font, word)
+        if lines and used + space + wide <= width:
+            lines[-1].append(word)
+            used += space + wide
+        else:
+            lines.append([word])
+            used = wide
+    return [" ".join(words) for words in lines]
+
+
+@lru_cache(maxsize=65536)
+def _width(font: ImageFont.FreeTypeFont, word: str) -> float:
+    return font.getlength(word)
+
+
+def _fit_title(title: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size at which the title fits the box (at the smallest, cut with "…")."""
+    for size in (76, 66, 58, 50, 44):
+        font = _font("Bold", size)
+        lines = _wrap(title, font, width)
+        if len(lines) * size * LEADING <= height:
+            return font, lines
+    fitting = max(1, int(height // (size * LEADING)))
+    lines = lines[:fitting]
+    while font.getlength(lines[-1] + " …") > width and " " in lines[-1]:
+        lines[-1] = lines[-1].rsplit(" ", 1)[0]
+    lines[-1] += " …"
+    return font, lines
+
+
+LEADING = 1.32
+"""Line height over font size: room above for stacked marks, below for dấu nặng."""
+
+
+@cache
+def _palette() -> list[int]:
+    def blend(colour: tuple[int, int, int], share: float) -> list[int]:
+        return [round(p + (c - p) * share) for p, c in zip(PAPER, colour, strict=True)]
+
+    palette: list[int] = []
+    for value in range(256):
+        if value <= INK_TOP:
+            palette += blend(INK, value / INK_TOP)
+        elif value <= RED_TOP:
+            palette += blend(RED, (value - RED_BASE) / (RED_TOP - RED_BASE))
+        elif value == GOLD_INDEX:
+            palette += list(GOLD)
+        else:
+            palette += list(RED)
+    return palette
+
+
+@lru_cache(maxsize=1024)
+def _label(text: str, weight: str, size: int, level: int, red: bool = False) -> Image.Image:
+    """A line that recurs on many cards (the site, a province, a field), drawn once."""
+    font = _font(weight, size)
+    _, _, right, bottom = font.getbbox(text)
+    label = Image.new("L", (int(right), int(bottom)), 0)
+    ImageDraw.Draw(label).text((0, 0), text, font=font, fill=level)
+    if not red:
+        return label
+    # Drawn in the ink range, then moved to the red range of the palette.
+    span = RED_TOP - RED_BASE
+    return label.point(lambda v: RED_BASE + v * span // INK_TOP if v else 0)
+
+
+def draw(card: Card) -> Image.Image:
+    """The card, as a palette image."""
+    image = Image.new("L", (WIDTH, HEIGHT), 0)
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, WIDTH, 13), fill=RED_INDEX)
+    pen.rectangle((0, 14, WIDTH, 18), fill=GOLD_INDEX)
+    image.paste(_label(_nfc(card.site.upper()), "SemiBold", 30, INK_TOP, red=True), (MARGIN, 60))
+    facts_top = HEIGHT - MARGIN - FACT_STEP * len(card.lines)
+    title_font, lines = _fit_title(_nfc(card.title), WIDTH - 2 * MARGIN,
+                                   facts_top - 24 - TITLE_TOP)
+    step = (title_font.size or 0) * LEADING
+    for number, line in enumerate(lines):
+        pen.text((MARGIN, TITLE_TOP + number * step), line, font=title_font, fill=INK_TOP)
+    for number, fact in enumerate(card.lines):
+        image.paste(_label(_nfc(fact), "Regular", 34, MUTED_LEVEL),
+                    (MARGIN, facts_top + number * FACT_STEP))
+    card_image = Image.frombuffer("P", image.size, image.tobytes(), "raw", "P", 0, 1)
+    card_image.putpalette(_palette())
+    return card_image
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def render_cards(cards: Sequence[Card], cache_dir: Path) -> dict[str, Path]:
+    """Card dest URI -> PNG file in the cache, drawing the ones not cached yet."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    found: dict[str, Path] = {}
+    missing: list[tuple[Card, Path]] = []
+    for card in cards:
+        path = cache_dir / f"{card.digest}.png"
+        found[card.dest_uri] = path
+        if not path.exists():
+            missing.append((card, path))
+    if len(missing) < FORK_THRESHOLD or (os.cpu_count() or 1) < 2:
+        _draw_all(missing)
+    else:
+        _draw_forked(missing)
+    return found
+
+
+def _draw_all(work: Iterable[tuple[Card, Path]]) -> None:
+    for card, path in work:
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        # Level 3: within 15% of the smallest file, at a fifth of level 9's time.
+        draw(card).save(partial, format="PNG", compress_level=3)
+        partial.replace(path)  # atomic: a killed build never caches half a card
+
+
+def _draw_forked(work: list[tuple[Card, Path]]) -> None:
+    # One child per core, each drawing a stride of the list; fork shares the
+    # loaded fonts. A failed child leaves its cards undrawn, which is reported.
+    workers = min(os.cpu_count() or 1, 4)
+    children = []
+    parent = os.getpid()
+    for index in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (child)
+            code = 0
+            try:
+                die_with_parent(parent)  # a killed build stops drawing too
+                _draw_all(work[index::workers])
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise RuntimeError(f"drawing social cards failed in {len(failed)} worker(s)")

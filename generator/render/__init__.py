@@ -1,0 +1,1 @@
+"""The only layer that knows MkDocs and Material: config, plugin, the build loop."""

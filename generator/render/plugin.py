@@ -1,0 +1,314 @@
+"""The MkDocs plugin: lifecycle glue between the catalogue and MkDocs + Material.
+
+It loads (or is handed) the checked catalogue, swaps the entry files in the
+content folder for generated pages at their permanent URLs, and gives each
+template the context of its own page. It holds no content logic of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemBytecodeCache
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from generator.catalogue.catalogue import Catalogue, load_catalogue
+from generator.catalogue.citation import as_html
+from generator.check.safety import clean_body, safe_toc
+from generator.core.errors import ContentErrors
+from generator.core.progress import Progress, Silent
+from generator.core.settings import Settings, cache_dir
+from generator.core.text import heading_slug
+from generator.pages.site import (
+    EntryPage,
+    SitePages,
+    VirtualPage,
+    build_pages,
+    field_url,
+    kind_url,
+    province_url,
+    vi_count,
+    year_url,
+)
+from generator.publish.artefacts import (
+    StaticFile,
+    manifest,
+    published_files,
+    sitemap_urls,
+    write_manifest,
+    write_sitemap,
+)
+from generator.publish.fonts import font_files
+from generator.publish.headers import csp
+from generator.publish.search import SearchIndexError, SearchIndexJob, start_search_index
+from generator.render.config import ShowcaseConfig, settings_from
+
+
+def site_key(site_dir: Path) -> str:
+    """A short name for a site folder, to keep its build state apart from other folders'."""
+    return hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
+
+
+def records_dir(root: Path, site_dir: Path) -> Path:
+    """Where the search records of the site built into ``site_dir`` are kept."""
+    return cache_dir(root) / "search-records" / site_key(site_dir)
+MONTHS = ("", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
+
+
+def vi_date(value: dt.date | int | None) -> str:
+    """A date the Vietnamese way: 19/08/2024; a bare year stays a year."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value.day:02d}/{MONTHS[value.month]}/{value.year}"
+
+
+class Memo:
+    """Renders a template fragment once per key: ``{% call memo(key) %}…{% endcall %}``."""
+
+    def __init__(self) -> None:
+        self._fragments: dict[str, Markup] = {}
+
+    def __call__(self, key: str, caller: Callable[[], str]) -> Markup:
+        """The fragment for ``key``, rendered by ``caller`` the first time only."""
+        if key not in self._fragments:
+            self._fragments[key] = Markup(caller())
+        return self._fragments[key]
+
+
+class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
+    """Turns the catalogue into MkDocs pages."""
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        """Set by ``dvk build`` to a catalogue it already checked, to avoid loading twice."""
+        self.settings: Settings | None = None
+        self.site_pages: SitePages | None = None
+        """Set by ``dvk build`` with the catalogue; else made from it in ``on_files``."""
+        self.selection: Selection | None = None
+        """Set by an incremental build: the only pages and static files to make."""
+        self.index_search = True
+        """False when an incremental build found the search records unchanged."""
+        self.search_records: Path | None = None
+        """Where the search records are kept between builds; set by ``dvk build``."""
+        self._doc_urls: list[str] = []
+        self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
+        self.progress: Progress = Silent()
+        """Set by the CLI to show a progress bar on a terminal."""
+        self.pages_per_step = 1
+        """Pages each rendered page stands for on the bar, when workers share the rendering."""
+        self.search_job: SearchIndexJob | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Derive the engine-independent settings."""
+        if not self.config.enabled:
+            return config
+        self.settings = settings_from(self.config, config)
+        if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {}).setdefault("slugify", heading_slug)
+        # MkDocs' sitemap template walks every page of the build; ours is written
+        # from the catalogue (on_post_build), so that an incremental build,
+        # which hands MkDocs only the pages it renders, writes the same one.
+        config.theme.static_templates.discard("sitemap.xml")
+        if not config.repo_url:
+            # A relative edit_uri without repo_url makes MkDocs warn on every page.
+            config.edit_uri = None
+        if config.site_description:
+            # Material prints it unescaped in <meta name="description"> (pages without
+            # their own), where a '"' ends the attribute: it reaches templates as HTML,
+            # like page descriptions (_page_source). Unescaping first keeps a config
+            # object that is configured twice (dvk serve) from being escaped twice.
+            config.site_description = html.escape(html.unescape(config.site_description))
+        return config
+
+    # Runs before other plugins' on_files so that they see the generated pages.
+    @event_priority(50)
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Replace the entry sources with generated pages, indexes, images and fonts."""
+        if not self.config.enabled or self.settings is None:
+            return files
+        if self.catalogue is None:
+            try:
+                self.catalogue = load_catalogue(self.settings)
+            except ContentErrors as exc:
+                lines = "\n".join(p.format() for p in exc.problems)
+                raise PluginError(f"{exc}\n{lines}") from exc
+        if self.site_pages is None:
+            self.site_pages = build_pages(self.catalogue)
+
+        prefix = self.settings.entries_dir + "/"
+        # Entry files and their images are published at /mo-hinh/<id>/, never at
+        # their place in the content folder, which follows the province.
+        # The reported figures are published as a table of /thong-ke/ and its CSV, with
+        # their sources; the editors' YAML file itself is not.
+        kept = [f for f in files if not f.src_uri.startswith(prefix)
+                and f.src_uri != self.settings.reported]
+        # MkDocs calls the home page's URL "./": the sitemap wants the site root.
+        self._doc_urls = [f.url.removeprefix("./") for f in kept
+                          if f.is_documentation_page() and f.inclusion.is_included()]
+        out = Files(kept)
+        taken = {f.src_uri for f in kept}
+        wanted = self.selection
+        for page in self.site_pages.pages.values():
+            if page.src_uri in taken:
+                raise PluginError(f"{page.src_uri}: an editorial page is in the way of a "
+                                  "generated page; rename or remove it")
+            if wanted is None or page.src_uri in wanted.pages:
+                out.append(File.generated(config, page.src_uri, content=_page_source(page)))
+        for static in self.statics().values():
+            if wanted is None or static.dest_uri in wanted.statics:
+                out.append(static.file(config))
+        self.progress.stage("Dựng trang", len(out.documentation_pages()))
+        return out
+
+    def statics(self) -> dict[str, StaticFile]:
+        """Every file the plugin publishes as is: generator/publish/artefacts.py, and the fonts."""
+        assert self.catalogue is not None and self.settings is not None
+        if self._statics is not None and self._statics[0] is self.catalogue:
+            return self._statics[1]
+        assert self.site_pages is not None
+        cards_dir = cache_dir(self.settings.root) / "cards"
+        found = {s.dest_uri: s
+                 for s in published_files(self.catalogue, self.site_pages, cards_dir)}
+        for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
+            dest = f"assets/fonts/{name}"
+            found[dest] = StaticFile(dest, path=path)
+        self._statics = (self.catalogue, found)
+        return found
+
+    # Last of every plugin's on_page_content, so that whatever another plugin adds
+    # to an entry's HTML is cleaned too.
+    @event_priority(-100)
+    def on_page_content(
+        self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Clean the HTML of entry bodies: contributors' Markdown may not add markup or script.
+
+        Editorial pages (content/*.md outside the entries folder) are the
+        project's own and are left as written.
+        """
+        if not self.config.enabled or self.site_pages is None:
+            return content
+        generated = self.site_pages.pages.get(page.file.src_uri)
+        if generated is None or not isinstance(generated.context, EntryPage):
+            return content
+        if page.toc is not None:
+            safe_toc(page.toc)
+        return clean_body(content)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Count the page for the progress bar."""
+        self.progress.advance(self.pages_per_step)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the sitemap; finish the search index, started before the pages."""
+        if not self.config.enabled or self.catalogue is None:
+            return
+        assert self.site_pages is not None and self.settings is not None
+        site_dir = Path(config.site_dir)
+        write_sitemap(site_dir, self.settings.site, sitemap_urls(self.site_pages, self._doc_urls))
+        write_manifest(site_dir, manifest(self.site_pages, self._doc_urls,
+                                          self.statics().values()))
+        if not self.index_search:
+            self.progress.close()
+            return
+        job, self.search_job = self.search_job, None
+        self.progress.stage("Lập chỉ mục tìm kiếm", len(self.catalogue.entries))
+        try:
+            if job is None:  # MkDocs' own build loop has no hook before the pages
+                job = start_search_index(self.catalogue, Path(config.site_dir),
+                                         self._records_dir(config))
+            job.wait()
+            self.progress.advance(len(self.catalogue.entries))
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
+        finally:
+            self.progress.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop an index started for a build that failed."""
+        job, self.search_job = self.search_job, None
+        if job is not None:
+            job.cancel()
+
+    def start_search_index(self, config: MkDocsConfig) -> None:
+        """Start indexing now, to run while the pages render (generator/render/loop.py)."""
+        if (self.config.enabled and self.index_search and self.catalogue is not None
+                and self.search_job is None):
+            self.search_job = start_search_index(self.catalogue, Path(config.site_dir),
+                                                 self._records_dir(config))
+
+    def _records_dir(self, config: MkDocsConfig) -> Path:
+        if self.search_records is not None:
+            return self.search_records
+        assert self.settings is not None
+        return records_dir(self.settings.root, Path(config.site_dir))
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates."""
+        env.globals["memo"] = Memo()  # a fresh one per build
+        # Compiling Material's templates takes 0.4 s a build: keep the bytecode
+        # (Jinja checks each template's source against it).
+        if self.settings is not None:
+            compiled = cache_dir(self.settings.root) / "jinja"
+            compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
+        env.filters["vi_date"] = vi_date
+        env.filters["vi_number"] = vi_count
+        env.filters["cite_html"] = lambda text: Markup(as_html(text))
+        env.globals.update(
+            province_url=province_url, field_url=field_url, year_url=year_url, kind_url=kind_url
+        )
+        # The policy again in each page's head, for hosts that send no headers (theme/main.html).
+        env.globals["dvk_csp_meta"] = csp(meta=True)
+        return env
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Hand each template the context of its own page, and nothing more."""
+        if not self.config.enabled:
+            return context
+        assert self.site_pages is not None
+        generated = self.site_pages.pages.get(page.file.src_uri)
+        if generated is not None:
+            context["dvk"] = generated.context  # type: ignore[typeddict-unknown-key]
+        elif page.is_homepage:
+            context["dvk"] = self.site_pages.home  # type: ignore[typeddict-unknown-key]
+        return context
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What an incremental build makes: generated pages by source URI, static files by dest."""
+
+    pages: frozenset[str]
+    statics: frozenset[str]
+
+
+def _page_source(page: VirtualPage) -> str:
+    # MkDocs and Material treat page titles and descriptions as HTML and print
+    # them unescaped (header, <meta name="description">), so escape them here.
+    # JSON strings are valid YAML scalars, and far cheaper to write than
+    # yaml.safe_dump (5 s of a 10,000-entry build).
+    lines = [f"title: {json.dumps(html.escape(page.title), ensure_ascii=False)}",
+             f"template: {json.dumps(page.template)}"]
+    if page.description:
+        lines.append(
+            f"description: {json.dumps(html.escape(page.description), ensure_ascii=False)}")
+    return "---\n" + "\n".join(lines) + "\n---\n" + page.markdown

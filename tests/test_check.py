@@ -395,8 +395,7 @@ def test_a_deleted_or_nested_image_checks_the_entries_that_show_it(
 
 def test_the_quick_settings_equal_mkdocs_own(site: Site) -> None:
     """A one-file check reads the config without MkDocs: it must agree with MkDocs' reading."""
-    from generator.build.builder import load_site_config
-    from generator.render.config import read_settings, settings_from
+    from generator.render.config import load_site_config, read_settings, settings_from
 
     site.write_config(page_size=7, author="Ban biên tập thử")
     config = load_site_config(site.config)

@@ -1,6 +1,6 @@
 """Property tests: no file an editor (or an attacker) commits makes the loader raise.
 
-Whatever the bytes of an entry file, `load_entry` returns an Entry (whose
+Whatever the bytes of an entry file, `check_file` returns an Entry (whose
 file was read and parsed), or None and at least one error; every problem is
 located in the file and names a registered rule. The runs are derandomized,
 so CI tries the same examples each time, and bounded (a few hundred examples
@@ -18,13 +18,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.check.file import check_file
 from generator.check.lints import lint_entry
-from generator.core.errors import RULES, Problem, Severity
+from generator.core.errors import RULES, FrontMatterError, Problem, Severity
 from generator.core.model import Entry
 from generator.core.provinces import default_registry
 from generator.core.settings import Settings
-from generator.load.entries import KNOWN_KEYS, FrontMatterError, load_entry, parse_front_matter
+from generator.load.frontmatter import parse_front_matter
 from generator.load.heads import Head, read_head
+from generator.load.messages import KNOWN_KEYS
 
 REGISTRY = default_registry()
 SHOWN = "content/mo-hinh/nghe-an/fuzz.md"
@@ -104,7 +106,7 @@ def _load(site: tuple[Settings, Path], data: bytes) -> tuple[Entry | None, list[
     """Load ``data`` as an entry file and check the outcome is one of the two allowed."""
     settings_, path = site
     path.write_bytes(data)
-    entry, problems = load_entry(path, settings_, REGISTRY)
+    entry, problems = check_file(path, settings_, REGISTRY)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if entry is None:
         assert errors, problems

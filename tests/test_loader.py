@@ -6,12 +6,16 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.catalogue.catalogue import load_catalogue
+from generator.check.file import check_file
 from generator.core.errors import ContentErrors, Problem
 from generator.core.provinces import default_registry
 from generator.core.settings import Settings
-from generator.load.entries import MAX_DEPTH, MAX_FILE_BYTES, load_entry
+from generator.load import yamlguard
+from generator.load.frontmatter import MAX_FILE_BYTES
+from generator.load.yamlguard import MAX_DEPTH
 
 REGISTRY = default_registry()
 
@@ -43,7 +47,7 @@ def write(root: Path, text: str, name: str = "ky-tuc-xa-thu.md", folder: str = "
 
 
 def messages(root: Path, text: str) -> list[str]:
-    _, problems = load_entry(write(root, text), settings_for(root), REGISTRY)
+    _, problems = check_file(write(root, text), settings_for(root), REGISTRY)
     return [p.format() for p in problems]
 
 
@@ -52,7 +56,7 @@ F = "content/mo-hinh/nghe-an/ky-tuc-xa-thu.md"
 
 def test_a_good_entry_loads_normalised(tmp_path: Path) -> None:
     """A valid file gives an Entry with the province resolved and the body kept."""
-    entry, problems = load_entry(write(tmp_path, GOOD), settings_for(tmp_path), REGISTRY)
+    entry, problems = check_file(write(tmp_path, GOOD), settings_for(tmp_path), REGISTRY)
     assert problems == []
     assert entry is not None
     assert entry.province.full_name == "Tỉnh Nghệ An"
@@ -65,7 +69,7 @@ def test_a_good_entry_loads_normalised(tmp_path: Path) -> None:
 
 def test_an_old_province_name_maps_to_its_new_unit_and_is_kept(tmp_path: Path) -> None:
     """An entry filed under "Hà Nam" lands in Ninh Bình and remembers Hà Nam."""
-    entry, _ = load_entry(
+    entry, _ = check_file(
         write(tmp_path, GOOD.replace("province: nghe-an", "province: ha nam")),
         settings_for(tmp_path), REGISTRY,
     )
@@ -156,7 +160,7 @@ def test_an_unknown_field_slug_lists_the_taxonomy(tmp_path: Path) -> None:
 def test_a_field_label_is_accepted_for_its_slug(tmp_path: Path) -> None:
     """Editors may type the Vietnamese label instead of the slug."""
     text = GOOD.replace("field: quoc-phong-an-ninh", "field: Quốc phòng - an ninh")
-    entry, problems = load_entry(write(tmp_path, text), settings_for(tmp_path), REGISTRY)
+    entry, problems = check_file(write(tmp_path, text), settings_for(tmp_path), REGISTRY)
     assert problems == [] and entry is not None
     assert entry.field.slug == "quoc-phong-an-ninh"
 
@@ -302,14 +306,14 @@ def test_problem_format_is_compiler_style() -> None:
 
 
 def _rules(root: Path, text: str) -> list[tuple[int, str]]:
-    _, problems = load_entry(write(root, text), settings_for(root), REGISTRY)
+    _, problems = check_file(write(root, text), settings_for(root), REGISTRY)
     return [(p.line, p.rule) for p in problems]
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     """A file over MAX_FILE_BYTES is one whole-file problem naming its size and the limit."""
     path = write(tmp_path, GOOD + "a" * (MAX_FILE_BYTES + 20 * 1024))
-    entry, problems = load_entry(path, settings_for(tmp_path), REGISTRY)
+    entry, problems = check_file(path, settings_for(tmp_path), REGISTRY)
     assert entry is None
     assert [p.format() for p in problems] == [
         f"{F}: -: tệp nặng 276 KB, quá giới hạn 256 KB của một tệp mô hình (thường chỉ vài KB); "
@@ -327,7 +331,7 @@ def test_a_file_that_cannot_be_read_is_a_located_problem(tmp_path: Path) -> None
     (folder / "lien-ket-hong.md").symlink_to(tmp_path / "khong-co.md")
     (folder / "thu-muc.md").mkdir()
     for name in ("lien-ket-hong.md", "thu-muc.md"):
-        entry, problems = load_entry(folder / name, settings_for(tmp_path), REGISTRY)
+        entry, problems = check_file(folder / name, settings_for(tmp_path), REGISTRY)
         assert entry is None
         assert [(p.path, p.line, p.rule) for p in problems] == [
             (f"content/mo-hinh/nghe-an/{name}", 0, "unreadable-file")]
@@ -352,8 +356,23 @@ def test_a_billion_laughs_is_refused_at_its_first_alias_before_it_expands(
     assert elapsed < 1.0  # about a millisecond; expanding it would take minutes and gigabytes
 
 
-def test_deep_nesting_is_a_located_problem_not_a_crash(tmp_path: Path) -> None:
-    """Thousands of `[` (libyaml recurses in C on them) stop at the level over the limit."""
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_deep_nesting_is_a_located_problem_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    """Thousands of `[` stop at the level over the limit, whichever parser PyYAML was built with.
+
+    libyaml recurses in C on them, and since 0.2.5 refuses 1,000 levels by
+    itself (reading the `[`s ahead of the first event); the pure-Python parser
+    does not: both report yaml-too-deep at the line.
+    """
+    if parser == "python":
+        class PythonLoader(yaml.SafeLoader):
+            yaml_implicit_resolvers = yamlguard.SafeLoader.yaml_implicit_resolvers
+
+        monkeypatch.setattr(yamlguard, "SafeLoader", PythonLoader)
+    else:
+        assert yaml.__with_libyaml__, "PyYAML is built with libyaml here (as PyPI's wheels are)"
     deep = GOOD.replace("summary: Tóm tắt.", "summary: " + "[" * 40_000)
     assert _rules(tmp_path, deep) == [(1, "front-matter-too-large")]
     deep = GOOD.replace("summary: Tóm tắt.", "summary: " + "[" * 10_000)
@@ -392,6 +411,6 @@ def test_crlf_and_a_byte_order_mark_read_as_plain_lines(tmp_path: Path) -> None:
     """A file saved on Windows (BOM, CRLF) loads as the same entry with the same lines."""
     path = write(tmp_path, GOOD)
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
-    entry, problems = load_entry(path, settings_for(tmp_path), REGISTRY)
+    entry, problems = check_file(path, settings_for(tmp_path), REGISTRY)
     assert problems == []
     assert entry is not None and entry.body == "Nội dung.\n" and entry.lines["summary"] == 7

@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 from conftest import Site
-from generator.author.new import _province_value, derive_id, ids_in, scalar, unique_id
+from generator.author.entryfile import _province_value, scalar
+from generator.author.ids import derive_id, ids_in, unique_id
 from generator.core.model import ID_MAX_LENGTH, ID_PATTERN
 from generator.core.provinces import default_registry
 from generator.core.text import slugify
-from generator.load.entries import parse_front_matter
+from generator.load.frontmatter import parse_front_matter
 
 REGISTRY = default_registry()
 MODELINE = "# yaml-language-server: $schema=../../../schema/entry.schema.json"

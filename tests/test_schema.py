@@ -15,7 +15,7 @@ from conftest import REPO, Site
 from generator.author.schema import SCHEMA_ID, province_names
 from generator.cli.main import main
 from generator.core.provinces import default_registry
-from generator.load.entries import parse_front_matter
+from generator.load.frontmatter import parse_front_matter
 
 CHECKED_IN = REPO / "schema" / "entry.schema.json"
 ENTRIES = sorted((REPO / "content" / "mo-hinh").rglob("*.md"))

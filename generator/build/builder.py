@@ -20,13 +20,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
-from generator.catalogue.catalogue import Catalogue, EntryCache, load_catalogue
-from generator.core.errors import ConfigError, ContentErrors, DvkError, Problem, Severity
+from generator.catalogue.catalogue import Catalogue, load_catalogue
+from generator.check.file import EntryCache
+from generator.core.errors import Problem, SearchIndexError, Severity
 from generator.core.folders import discard, swap
 from generator.core.progress import Progress
 from generator.core.settings import cache_dir
@@ -35,24 +33,16 @@ from generator.pages.site import build_pages, page_digest, page_output
 from generator.publish.feeds import source_date_epoch
 from generator.publish.search import (
     OUTPUT_DIR,
-    SearchIndexError,
     SearchIndexJob,
     start_search_index,
 )
-from generator.render import loop as render
-from generator.render.config import settings_from
+from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
+from generator.render.loop import render_site
 from generator.render.plugin import Selection, ShowcasePlugin, records_dir, site_key
 
-PLUGIN_NAME = "dvk"
 STATE_VERSION = 2
 """Of the build state saved in the cache; another version means a full build."""
 log = logging.getLogger("mkdocs.commands.serve")
-
-
-class BuildFailed(DvkError):
-    """MkDocs itself failed (exit 1): a broken link in strict mode, a template error..."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,44 +52,6 @@ class Loaded:
     config: MkDocsConfig
     plugin: ShowcasePlugin
     catalogue: Catalogue
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _collecting(logger: str) -> Iterator[_Collect]:
-    handler = _Collect()
-    log = logging.getLogger(logger)
-    log.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        log.removeHandler(handler)
-
-
-def load_site_config(config_file: Path, *, strict: bool = False) -> MkDocsConfig:
-    """Load and validate site_config.yml; raise ``ConfigError`` naming every problem."""
-    if not config_file.is_file():
-        raise ConfigError(f"{config_file}: không tìm thấy tệp cấu hình (config file not found)")
-    with _collecting("mkdocs.config") as collected:
-        try:
-            config = load_config(config_file=str(config_file), strict=strict)
-        except (Abort, ConfigurationError) as exc:
-            details = "\n".join(collected.messages) or str(exc)
-            raise ConfigError(
-                f"{config_file}: cấu hình không hợp lệ (invalid config)\n{details}"
-            ) from exc
-    if PLUGIN_NAME not in config.plugins:
-        raise ConfigError(f"{config_file}: plugins: thiếu plugin `{PLUGIN_NAME}` "
-                          f"(the `{PLUGIN_NAME}` plugin is missing)")
-    return config
 
 
 def load(config_file: Path, *, strict: bool = False) -> Loaded:
@@ -121,12 +73,7 @@ def check(config: MkDocsConfig, *, strict: bool = False, cache: EntryCache | Non
     assert isinstance(plugin, ShowcasePlugin)
     settings = settings_from(plugin.config, config)
     plugin.settings = settings
-    catalogue = load_catalogue(settings, cache=cache, listed=entry_files)
-    if strict and catalogue.warnings:
-        raise ContentErrors(
-            Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR)
-            for p in catalogue.warnings
-        )
+    catalogue = load_catalogue(settings, strict=strict, cache=cache, listed=entry_files)
     return Loaded(config, plugin, catalogue)
 
 
@@ -297,27 +244,6 @@ def _search_digest(catalogue: Catalogue) -> str:
     return digest.hexdigest()
 
 
-def _render(config: MkDocsConfig, partial: Selection | None) -> None:
-    with _collecting("mkdocs") as collected:
-        try:
-            render.build(config, partial)
-        except PluginError as exc:
-            raise BuildFailed(str(exc)) from exc
-        except TemplateError as exc:
-            where = f"{exc.filename}:{exc.lineno}: " if isinstance(
-                exc, TemplateSyntaxError) else ""
-            raise BuildFailed(
-                f"{where}lỗi mẫu giao diện (theme template error): {exc}") from exc
-        except (Abort, MkDocsException) as exc:
-            details = "\n".join(collected.messages)
-            raise BuildFailed(f"{exc}\n{details}".strip()) from exc
-        except KeyboardInterrupt:
-            # MkDocs' error event, which stops the search index started for
-            # this build, is for exceptions only: Ctrl-C must stop it too.
-            config.plugins[PLUGIN_NAME].on_build_error(error=Abort("interrupted"))
-            raise
-
-
 class Builder:
     """Builds one site, again and again: what ``dvk build`` runs once and ``dvk serve`` keeps.
 
@@ -461,7 +387,7 @@ class Builder:
 
     def _full(self, loaded: Loaded) -> None:
         with _staging(loaded.config) as (staging, final):
-            _render(loaded.config, None)
+            render_site(loaded.config, None)
             _forget(loaded.config)
             swap(staging, final, later=True)
 
@@ -474,7 +400,7 @@ class Builder:
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()
         with _staging(config) as (staging, final):
-            _render(config, Selection(frozenset(pages), frozenset(statics)))
+            render_site(config, Selection(frozenset(pages), frozenset(statics)))
             if self.in_place:
                 _forget(config)
                 _move_into(staging, final, gone)

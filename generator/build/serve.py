@@ -22,9 +22,10 @@ from typing import Any
 
 from mkdocs.livereload import LiveReloadServer
 
-from generator.build.builder import Builder, Loaded, load_site_config
+from generator.build.builder import Builder, Loaded
 from generator.core.errors import ContentErrors, DvkError
 from generator.core.settings import cache_dir
+from generator.render.config import load_site_config
 
 log = logging.getLogger("mkdocs.commands.serve")
 

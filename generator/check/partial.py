@@ -16,14 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.catalogue.catalogue import Catalogue
+from generator.check.file import check_file
 from generator.check.lints import Titled, similar_titles
 from generator.check.rules import Identified, check_ids
-from generator.core.errors import ConfigError, ContentErrors, Problem, Severity, display_path
+from generator.core.errors import ConfigError, Problem, display_path, raise_on_errors
 from generator.core.model import Entry
 from generator.core.provinces import ProvinceRegistry, default_registry
 from generator.core.settings import Settings
-from generator.load.entries import load_entry
 from generator.load.heads import (
     ID,
     PATH,
@@ -215,7 +214,7 @@ def check_targets(settings: Settings, targets: Targets, *, strict: bool = False,
     problems: list[Problem] = []
     loaded: dict[str, Entry] = {}
     for path in targets.files:
-        entry, found = load_entry(Path(path), settings, registry)
+        entry, found = check_file(Path(path), settings, registry)
         problems.extend(found)
         if entry is not None:
             loaded[path] = entry
@@ -231,12 +230,8 @@ def check_targets(settings: Settings, targets: Targets, *, strict: bool = False,
         problems.extend(_guard_old_ids(settings, targets, rows))
     if targets.reported:
         problems.extend(load_reported(settings, registry)[1])
-    if strict:
-        problems = [Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR, p.rule)
-                    for p in problems]
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise ContentErrors(problems, checked=len(targets.files))
-    return Checked(len(targets.files), tuple(sorted(problems, key=Problem.sort_key)))
+    warnings = raise_on_errors(problems, strict=strict, checked=len(targets.files))
+    return Checked(len(targets.files), warnings)
 
 
 def _related(rows: Sequence[Row], checked: set[str], loaded: dict[str, Entry]) -> list[Identified]:
@@ -337,9 +332,8 @@ def _line_of(path: str, key: str) -> int:
     return head.lines.get(key, 1) if head else 1
 
 
-def new_entry_warnings(catalogue: Catalogue) -> list[Problem]:
+def new_entry_warnings(settings: Settings, entries: Sequence[Entry]) -> list[Problem]:
     """The similar-title lint of a full check, for the entries git has not seen at HEAD."""
-    settings = catalogue.settings
     if not settings.entries_path.is_dir() or not _in_git(settings.entries_path):
         return []
     try:
@@ -347,8 +341,8 @@ def new_entry_warnings(catalogue: Catalogue) -> list[Problem]:
     except ConfigError:
         return []  # no commit yet
     fresh = set(changed.files) - changed.existed
-    new = [e for e in catalogue.entries if str(e.path) in fresh]
+    new = [e for e in entries if str(e.path) in fresh]
     if not new:
         return []
-    others = [Titled(e.id, e.title, e.province.slug, str(e.path)) for e in catalogue.entries]
+    others = [Titled(e.id, e.title, e.province.slug, str(e.path)) for e in entries]
     return similar_titles(new, others, settings)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__
-from generator.core.errors import ContentErrors, DvkError, Problem, Severity
+from generator.core.errors import ContentErrors, DvkError, Problem
 
 if TYPE_CHECKING:
     from generator.core.settings import Settings
@@ -77,15 +77,12 @@ def _check(args: argparse.Namespace) -> tuple[int, Sequence[Problem]]:
             targets = named(settings, args.paths)
         done = check_targets(settings, targets, strict=args.strict)
         return done.count, done.warnings
-    from generator.build.builder import load
-    from generator.check.partial import new_entry_warnings
+    from generator.check.run import check_site
+    from generator.render.config import load_site_config, site_settings
 
-    catalogue = load(Path(args.config), strict=args.strict).catalogue
-    warnings = [*catalogue.warnings, *new_entry_warnings(catalogue)]
-    if args.strict and warnings:
-        raise ContentErrors(Problem(p.path, p.line, p.field, p.vi, p.en, Severity.ERROR, p.rule)
-                            for p in warnings)
-    return len(catalogue.entries), sorted(warnings, key=Problem.sort_key)
+    settings = site_settings(load_site_config(Path(args.config), strict=args.strict))
+    checked = check_site(settings, strict=args.strict)
+    return checked.files, checked.warnings
 
 
 def _check_published(args: argparse.Namespace) -> int:
@@ -140,11 +137,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def _site_settings(args: argparse.Namespace) -> Settings:
     """The generator's settings from the config named by --config, validated by MkDocs."""
-    from generator.build.builder import PLUGIN_NAME, load_site_config
-    from generator.render.config import settings_from
+    from generator.render.config import load_site_config, site_settings
 
-    config = load_site_config(Path(args.config), strict=args.strict)
-    return settings_from(config.plugins[PLUGIN_NAME].config, config)
+    return site_settings(load_site_config(Path(args.config), strict=args.strict))
 
 
 def _cmd_new(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -55,6 +55,52 @@ class ConfigError(DvkError):
     exit_code = 2
 
 
+class BuildFailed(DvkError):
+    """MkDocs itself failed (exit 1): a broken link in strict mode, a template error..."""
+
+    exit_code = 1
+
+
+class SearchIndexError(BuildFailed):
+    """The search indexer failed; carries its own output (exit 1)."""
+
+
+class IndexFormatError(BuildFailed):
+    """The search index is not in the format the build knows how to reorder (exit 1)."""
+
+
+class ScaffoldError(DvkError):
+    """``dvk new``: the answers cannot make an entry, or the file would overwrite one (exit 2)."""
+
+    exit_code = 2
+
+
+class InvalidAnswer(DvkError):
+    """``dvk new``: an answer that cannot be used, with why in both languages (exit 2).
+
+    Asked again on a terminal; reported with its flag otherwise.
+    """
+
+    exit_code = 2
+
+    def __init__(self, vi: str, en: str, suggestion: str | None = None) -> None:
+        super().__init__(f"{vi} ({en})")
+        self.suggestion = suggestion
+        """What the answer probably meant, offered as the default of the next prompt."""
+
+
+class ImageProblem(DvkError):
+    """Why an image cannot be published, with its fix, in Vietnamese and English (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(self, rule: str, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.rule = rule
+        self.vi = vi
+        self.en = en
+
+
 class ContentErrors(DvkError):
     """The content has one or more errors (exit 1); carries every problem found."""
 
@@ -66,6 +112,39 @@ class ContentErrors(DvkError):
         """How many entries were checked, when known."""
         errors = sum(p.severity is Severity.ERROR for p in self.problems)
         super().__init__(f"{errors} lỗi nội dung (content errors)")
+
+
+def as_errors(problems: Iterable[Problem]) -> list[Problem]:
+    """``--strict``: every warning becomes an error, keeping its rule, place and message.
+
+    The one place strict mode is applied, so that every output (text, JSON,
+    GitHub annotations) names the rule of a warning turned error.
+    """
+    return [p if p.severity is Severity.ERROR else replace(p, severity=Severity.ERROR)
+            for p in problems]
+
+
+def raise_on_errors(
+    problems: Iterable[Problem], *, strict: bool = False, checked: int | None = None
+) -> tuple[Problem, ...]:
+    """The problems, sorted, if none is an error; else raise ``ContentErrors`` with all of them.
+
+    With ``strict``, warnings count as errors. ``checked`` is how many entries
+    were checked, for the reports.
+    """
+    found = as_errors(problems) if strict else list(problems)
+    if any(p.severity is Severity.ERROR for p in found):
+        raise ContentErrors(found, checked=checked)
+    return tuple(sorted(found, key=Problem.sort_key))
+
+
+class FrontMatterError(ContentErrors):
+    """A file that cannot be read as an entry at all: one located problem (exit 1)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__([problem])
+        self.args = (problem.format(),)
+        self.problem = problem
 
 
 def display_path(path: Path, root: Path) -> str:

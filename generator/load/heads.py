@@ -17,9 +17,11 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from generator.catalogue.catalogue import sort_paths
+from generator.core.errors import FrontMatterError
 from generator.core.settings import Settings, cache_dir
-from generator.load.entries import MAX_FILE_BYTES, FrontMatterError, refuse_unsafe_yaml
+from generator.load.frontmatter import MAX_FILE_BYTES
+from generator.load.listing import sort_paths
+from generator.load.yamlguard import refuse_unsafe_yaml
 
 try:  # The C loader is several times faster; fall back where libyaml is absent.
     from yaml import CSafeLoader as _Loader

@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 import PIL
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
+from generator.core.errors import ImageProblem
 from generator.core.text import slugify
 
 ACCEPTED = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
@@ -64,16 +65,6 @@ DEFAULT_STEM = "anh"
 """For a file name with nothing left once made ASCII."""
 TURNED = frozenset({5, 6, 7, 8})
 """EXIF orientations that swap width and height."""
-
-
-class ImageProblem(Exception):
-    """Why an image cannot be published, with its fix, in Vietnamese and English."""
-
-    def __init__(self, rule: str, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.rule = rule
-        self.vi = vi
-        self.en = en
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,18 +22,13 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
-from generator.core.errors import Problem, display_path
+from generator.core.errors import FrontMatterError, Problem, display_path
 from generator.core.model import Kind, Source, SourceSpec, Text
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry
 from generator.core.settings import Settings
-from generator.load.entries import (
-    MAX_FILE_BYTES,
-    FrontMatterError,
-    _messages,
-    field_name,
-    locate,
-    parse_yaml,
-)
+from generator.load.frontmatter import MAX_FILE_BYTES, field_name, locate
+from generator.load.messages import schema_message
+from generator.load.yamlguard import parse_yaml
 
 NATIONAL = "ca-nuoc"
 """The ``province`` of a figure for the whole country."""
@@ -192,7 +187,7 @@ def _schema_message(error: Any, node: yaml.Node | None) -> tuple[str, str, str]:
         return ("not-a-list", "tệp phải là một danh sách báo cáo, mỗi báo cáo bắt đầu bằng "
                 "`- province: …`", "the file must be a list of reports, each starting with "
                 "`- province: …`")
-    return _messages({**error, "loc": loc})
+    return schema_message({**error, "loc": loc})
 
 
 def load_reported(

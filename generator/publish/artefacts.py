@@ -23,10 +23,10 @@ from generator.catalogue.citation import CITE_JSON, CITE_RIS, Citation
 from generator.catalogue.stats import StatFile, Stats, stat_files
 from generator.catalogue.stats import resources as stat_resources
 from generator.catalogue.stats import to_csv as stat_csv
-from generator.core.errors import ContentErrors, Problem, display_path
+from generator.core.errors import ContentErrors, ImageProblem, Problem, display_path
 from generator.core.model import Entry, Image
 from generator.core.settings import SiteInfo, cache_dir
-from generator.load.images import EXTENSIONS, SETTINGS, ImageProblem, rendition_name, renditions
+from generator.load.images import EXTENSIONS, SETTINGS, rendition_name, renditions
 from generator.pages.site import STATS_URL, EntryPage, SitePages, StatsPage, cards, page_url
 from generator.publish.cards import render_cards
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds

@@ -27,11 +27,12 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core.errors import IndexFormatError, SearchIndexError
 from generator.core.folders import swap
 from generator.core.lifetime import die_with_parent
 from generator.core.model import Entry
 from generator.core.text import fold
-from generator.publish.stableindex import IndexFormatError, canonical_index
+from generator.publish.stableindex import canonical_index
 
 OUTPUT_DIR = "pagefind"
 """Where the index is written, inside the site."""
@@ -147,10 +148,6 @@ def records(catalogue: Catalogue) -> Iterable[Record]:
     """Every search record of the site."""
     bodies = distinctive({e.id: body_words(e.body) for e in catalogue.entries})
     return (entry_record(entry, bodies[entry.id]) for entry in catalogue.entries)
-
-
-class SearchIndexError(Exception):
-    """Pagefind failed; carries its own output."""
 
 
 def _write_records(items: Iterable[Record], folder: Path) -> int:

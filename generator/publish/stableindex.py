@@ -25,6 +25,8 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from generator.core.errors import IndexFormatError
+
 SIGNATURE = b"pagefind_dcd"
 """What Pagefind puts before the CBOR of each gzipped file."""
 
@@ -32,10 +34,6 @@ SIGNATURE = b"pagefind_dcd"
 # "vi_" and 7 characters for a filter file, "vi_" and 10 for the meta file.
 FILTER_DIGITS = 7
 META_DIGITS = 10
-
-
-class IndexFormatError(Exception):
-    """The index is not in the format this module knows how to reorder."""
 
 
 def _head(major: int, value: int) -> bytes:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.config import config_options as c
+from mkdocs.config import load_config
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
 
 from generator.core.errors import ConfigError
 from generator.core.model import FieldOfWork
@@ -18,6 +23,9 @@ from generator.core.settings import (
     Settings,
     SiteInfo,
 )
+
+PLUGIN_NAME = "dvk"
+"""The plugin's name in site_config.yml (and its ``mkdocs.plugins`` entry point)."""
 
 
 class FieldConfig(Config):
@@ -148,3 +156,46 @@ def read_settings(config_file: Path) -> Settings:
         site_url=str(raw.get("site_url") or ""), repo_url=str(raw.get("repo_url") or ""),
         edit_uri=str(raw.get("edit_uri") or ""),
     )
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def collecting(logger: str) -> Iterator[_Collect]:
+    handler = _Collect()
+    log = logging.getLogger(logger)
+    log.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        log.removeHandler(handler)
+
+
+def load_site_config(config_file: Path, *, strict: bool = False) -> MkDocsConfig:
+    """Load and validate site_config.yml; raise ``ConfigError`` naming every problem."""
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file}: không tìm thấy tệp cấu hình (config file not found)")
+    with collecting("mkdocs.config") as collected:
+        try:
+            config = load_config(config_file=str(config_file), strict=strict)
+        except (Abort, ConfigurationError) as exc:
+            details = "\n".join(collected.messages) or str(exc)
+            raise ConfigError(
+                f"{config_file}: cấu hình không hợp lệ (invalid config)\n{details}"
+            ) from exc
+    if PLUGIN_NAME not in config.plugins:
+        raise ConfigError(f"{config_file}: plugins: thiếu plugin `{PLUGIN_NAME}` "
+                          f"(the `{PLUGIN_NAME}` plugin is missing)")
+    return config
+
+
+def site_settings(config: MkDocsConfig) -> Settings:
+    """The engine-independent settings of a config loaded by ``load_site_config``."""
+    return settings_from(config.plugins[PLUGIN_NAME].config, config)

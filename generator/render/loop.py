@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from mkdocs import utils
 from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, BuildError
+from mkdocs.exceptions import Abort, BuildError, MkDocsException, PluginError
 from mkdocs.structure.files import (
     File,
     Files,
@@ -43,8 +43,10 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import get_toc
 
+from generator.core.errors import BuildFailed
 from generator.core.lifetime import die_with_parent
 from generator.core.progress import Silent
+from generator.render.config import PLUGIN_NAME, collecting
 from generator.render.plugin import Selection
 
 log = logging.getLogger("mkdocs.commands.build")
@@ -310,3 +312,25 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
         raise
     finally:
         logging.getLogger("mkdocs").removeHandler(warning_counter)
+
+
+def render_site(config: MkDocsConfig, partial: Selection | None) -> None:
+    """Render the site into ``config.site_dir``; MkDocs' failures become ``BuildFailed``."""
+    with collecting("mkdocs") as collected:
+        try:
+            build(config, partial)
+        except PluginError as exc:
+            raise BuildFailed(str(exc)) from exc
+        except TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}: " if isinstance(
+                exc, TemplateSyntaxError) else ""
+            raise BuildFailed(
+                f"{where}lỗi mẫu giao diện (theme template error): {exc}") from exc
+        except (Abort, MkDocsException) as exc:
+            details = "\n".join(collected.messages)
+            raise BuildFailed(f"{exc}\n{details}".strip()) from exc
+        except KeyboardInterrupt:
+            # MkDocs' error event, which stops the search index started for
+            # this build, is for exceptions only: Ctrl-C must stop it too.
+            config.plugins[PLUGIN_NAME].on_build_error(error=Abort("interrupted"))
+            raise

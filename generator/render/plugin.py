@@ -28,7 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.catalogue.citation import as_html
 from generator.check.safety import clean_body, safe_toc
-from generator.core.errors import ContentErrors
+from generator.core.errors import ContentErrors, SearchIndexError
 from generator.core.progress import Progress, Silent
 from generator.core.settings import Settings, cache_dir
 from generator.core.text import heading_slug
@@ -53,7 +53,7 @@ from generator.publish.artefacts import (
 )
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
-from generator.publish.search import SearchIndexError, SearchIndexJob, start_search_index
+from generator.publish.search import SearchIndexJob, start_search_index
 from generator.render.config import ShowcaseConfig, settings_from
 
 

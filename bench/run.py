@@ -1,4 +1,4 @@
-"""``dvk bench``: the build against a Hugo + Pagefind peer, on one synthetic corpus.
+"""``python -m bench``: the build against a Hugo + Pagefind peer, on one synthetic corpus.
 
 For each size it generates a corpus (``bench.corpus``), then measures, in
 one run and on the same machine:
@@ -162,7 +162,7 @@ def _checks(corpus: Corpus) -> tuple[Sample, Sample, Sample]:
 
 @dataclass
 class CheckResult:
-    """Medians of the checks alone, for one corpus size (``dvk bench --checks-only``)."""
+    """Medians of the checks alone, for one corpus size (``python -m bench --checks-only``)."""
 
     entries: int
     runs: int

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from bench.querybytes import CHROMIUM, CHROMIUM_ARGS, serve
+from bench.server import CHROMIUM, CHROMIUM_ARGS, serve
 from generator.cli import main as dvk
 
 REPO = Path(__file__).resolve().parents[1]

@@ -209,7 +209,7 @@ def browser(chromium_path: Path) -> Iterator[Any]:
     """Debian's Chromium, driven by Playwright, shared by every browser test."""
     from playwright.sync_api import sync_playwright
 
-    from bench.querybytes import CHROMIUM_ARGS
+    from bench.server import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(chromium_path),

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from bench.querybytes import serve
+from bench.server import serve
 from conftest import REPO
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from bench.querybytes import serve
+from bench.server import serve
 from conftest import REPO
 
 pytestmark = pytest.mark.browser

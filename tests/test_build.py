@@ -276,7 +276,6 @@ def test_parallel_build_matches_mkdocs_own_build(built: Site, tmp_path: Path) ->
     from generator.build.builder import load
 
     loaded = load(built.config)
-    loaded.plugin.catalogue = loaded.catalogue
     reference = tmp_path / "mkdocs-own"
     loaded.config.site_dir = str(reference)
     mkdocs_build.build(loaded.config)

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Route
 
-from bench.querybytes import serve
+from bench.server import serve
 from conftest import Site, site_config
 
 SITE_URL = "https://dvk.example.org/"

@@ -24,7 +24,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from conftest import REPO
-from generator.publish.headers import HEADERS, HEADERS_FILE, META_IGNORED, csp, headers_file
+from generator.core.urls import HEADERS as HEADERS_FILE
+from generator.publish.headers import HEADERS, META_IGNORED, csp, headers_file
 
 DATA_SCRIPTS = {"application/json", "application/ld+json"}
 """Script elements that hold data: CSP does not apply to them, browsers never run them."""

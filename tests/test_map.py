@@ -16,7 +16,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
-from bench.querybytes import serve
+from bench.server import serve
 from conftest import REPO, Site
 from generator.pages.tilemap import COLUMNS, GRID, ROWS, bands
 

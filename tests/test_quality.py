@@ -13,12 +13,12 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_is_clean() -> None:
-    """ruff check reports nothing on the package and the tests."""
-    result = _run(sys.executable, "-m", "ruff", "check", "generator", "tests")
+    """ruff check reports nothing on the package, the bench and the tests."""
+    result = _run(sys.executable, "-m", "ruff", "check", "generator", "bench", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_mypy_strict_is_clean() -> None:
-    """mypy --strict (configured in pyproject.toml) reports nothing on the package."""
+    """mypy --strict (configured in pyproject.toml) reports nothing on the package and the bench."""
     result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bench.querybytes import serve
+from bench.server import serve
 from conftest import REPO, Site
 from generator.publish.search import d_stroke_forms, entry_record
 

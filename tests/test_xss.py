@@ -25,10 +25,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, Route
 
-from bench.querybytes import serve
+from bench.server import serve
 from conftest import Site
-from generator.check.safety import clean_body, unsafe_urls
+from generator.check.unsafe import unsafe_urls
 from generator.publish.opendata import csv_cell
+from generator.render.sanitise import clean_body
 
 # --- The corpus -------------------------------------------------------------------------------
 

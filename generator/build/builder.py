@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +24,22 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.check.file import EntryCache
+from generator.core import urls
 from generator.core.errors import Problem, SearchIndexError, Severity
 from generator.core.folders import discard, swap
-from generator.core.progress import Progress
+from generator.core.progress import Progress, Silent
 from generator.core.settings import cache_dir
-from generator.load.history import head
-from generator.pages.site import build_pages, page_digest, page_output
+from generator.load.history import file_dates, head
+from generator.pages.digests import page_digest
+from generator.pages.site import build_pages
 from generator.publish.feeds import source_date_epoch
 from generator.publish.search import (
-    OUTPUT_DIR,
     SearchIndexJob,
     start_search_index,
 )
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
-from generator.render.plugin import Selection, ShowcasePlugin, records_dir, site_key
+from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin, records_dir, site_key
 
 STATE_VERSION = 2
 """Of the build state saved in the cache; another version means a full build."""
@@ -72,7 +73,6 @@ def check(config: MkDocsConfig, *, strict: bool = False, cache: EntryCache | Non
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, ShowcasePlugin)
     settings = settings_from(plugin.config, config)
-    plugin.settings = settings
     catalogue = load_catalogue(settings, strict=strict, cache=cache, listed=entry_files)
     return Loaded(config, plugin, catalogue)
 
@@ -307,48 +307,50 @@ class Builder:
             return Unchanged(before.entry_count, str(final), before.problems())
         loaded = check(config, strict=self.strict, cache=self.entry_cache,
                        entry_files=now.entry_files)
-        plugin = loaded.plugin
-        if self.progress is not None:
-            plugin.progress = self.progress
-        plugin.catalogue = loaded.catalogue
-        plugin.site_pages = build_pages(loaded.catalogue)
-        plugin.search_records = records_dir(loaded.catalogue.settings.root, final)
+        catalogue = loaded.catalogue
+        searched = _search_digest(catalogue)
+        search_needed = before is None or before.search != searched
+        incremental = before is not None and before.shared == now.shared
+        plan = BuildPlan(
+            catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),
+            records_dir(catalogue.settings.root, final),
+            # In the background (dvk serve), the index follows the pages; else it is
+            # made with them, when the entries changed or everything is rebuilt.
+            index_search=(search_needed or not incremental) and not self.background_search,
+            progress=self.progress or Silent(),
+        )
+        loaded.plugin.prepare(plan)
         state = BuildState(
             shared=now.shared, entries=now.entries, site=str(final), site_id=(0, 0),
-            pages={uri: page_digest(p) for uri, p in plugin.site_pages.pages.items()},
-            statics={dest: s.digest for dest, s in plugin.statics().items()},
-            search=_search_digest(loaded.catalogue),
-            entry_count=len(loaded.catalogue.entries),
-            warnings=[{**asdict(w), "severity": w.severity.value}
-                      for w in loaded.catalogue.warnings],
+            pages={uri: page_digest(p) for uri, p in plan.site_pages.pages.items()},
+            statics={dest: s.digest for dest, s in loaded.plugin.statics().items()},
+            search=searched,
+            entry_count=len(catalogue.entries),
+            warnings=[{**asdict(w), "severity": w.severity.value} for w in catalogue.warnings],
             version=STATE_VERSION,
         )
         _sweep_abandoned(final)
-        searched = state.search
-        search_needed = before is None or before.search != searched
-        plugin.index_search = search_needed and not self.background_search
-        if before is not None and before.shared == now.shared:
+        if before is not None and incremental:
             if self.background_search and search_needed:
                 state.search = before.search  # the index in place until the new one is
-            self._incremental(loaded, before, state)
+            self._incremental(loaded, plan, before, state)
             self.last_mode = "incremental"
         else:
-            plugin.index_search = not self.background_search
             if self.background_search:
                 state.search = ""  # no index until the background one is in place
             self._full(loaded)
             self.last_mode = "full"
         _record(config, state)
         if self.background_search and (search_needed or self.last_mode == "full"):
-            self._start_search(loaded, state, searched)
+            self._start_search(loaded, state, searched, plan.search_records)
         return loaded
 
-    def _start_search(self, loaded: Loaded, state: BuildState, searched: str) -> None:
+    def _start_search(
+        self, loaded: Loaded, state: BuildState, searched: str, records: Path
+    ) -> None:
         """Index ``searched`` (the entries' digest) in the background, then record it."""
         config = loaded.config
-        assert loaded.plugin.search_records is not None
-        job = start_search_index(loaded.catalogue, Path(config.site_dir),
-                                 loaded.plugin.search_records)
+        job = start_search_index(loaded.catalogue, Path(config.site_dir), records)
 
         def finish() -> None:
             try:
@@ -391,16 +393,20 @@ class Builder:
             _forget(loaded.config)
             swap(staging, final, later=True)
 
-    def _incremental(self, loaded: Loaded, before: BuildState, now: BuildState) -> None:
+    def _incremental(
+        self, loaded: Loaded, plan: BuildPlan, before: BuildState, now: BuildState
+    ) -> None:
         config = loaded.config
         pages = {uri for uri, d in now.pages.items() if before.pages.get(uri) != d}
         statics = {dest for dest, d in now.statics.items() if before.statics.get(dest) != d}
-        gone = [page_output(uri) for uri in before.pages.keys() - now.pages.keys()]
+        gone = [urls.page_output(uri) for uri in before.pages.keys() - now.pages.keys()]
         gone += before.statics.keys() - now.statics.keys()
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()
+        selection = Selection(frozenset(pages), frozenset(statics))
+        loaded.plugin.prepare(replace(plan, selection=selection))
         with _staging(config) as (staging, final):
-            render_site(config, Selection(frozenset(pages), frozenset(statics)))
+            render_site(config, selection)
             if self.in_place:
                 _forget(config)
                 _move_into(staging, final, gone)
@@ -444,15 +450,15 @@ def _move_into(staging: Path, final: Path, gone: Sequence[str]) -> None:
     """
     for walked, dirnames, filenames in os.walk(staging):
         relative = Path(walked).relative_to(staging)
-        if relative == Path(OUTPUT_DIR):
+        if relative == Path(urls.SEARCH_INDEX):
             dirnames[:] = []
             continue
         (final / relative).mkdir(parents=True, exist_ok=True)
         for name in filenames:
             (Path(walked) / name).replace(final / relative / name)
-    index = staging / OUTPUT_DIR
+    index = staging / urls.SEARCH_INDEX
     if index.is_dir():
-        swap(index, final / OUTPUT_DIR)
+        swap(index, final / urls.SEARCH_INDEX)
     for uri in gone:
         target = final / uri
         target.unlink(missing_ok=True)
@@ -472,14 +478,14 @@ def _link_unchanged(final: Path, staging: Path, gone: frozenset[str]) -> None:
     The search index is one set of files: if the build made a new one, none of
     the old is kept.
     """
-    new_index = (staging / OUTPUT_DIR).is_dir()
+    new_index = (staging / urls.SEARCH_INDEX).is_dir()
     for walked, dirnames, filenames in os.walk(final):
         relative = os.path.relpath(walked, final)
         if relative == ".":
             relative = ""
             # A half-moved index of a killed build, and the index being replaced.
-            dirnames[:] = [d for d in dirnames if not d.startswith(f".{OUTPUT_DIR}.")
-                           and not (new_index and d == OUTPUT_DIR)]
+            dirnames[:] = [d for d in dirnames if not d.startswith(f".{urls.SEARCH_INDEX}.")
+                           and not (new_index and d == urls.SEARCH_INDEX)]
         # Strings, not Paths: this runs once per file of the site.
         target = f"{staging}/{relative}"
         made = False

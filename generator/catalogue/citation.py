@@ -29,8 +29,6 @@ EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Au
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                  "dec")
 BIBTEX_SPECIAL = str.maketrans({c: "\\" + c for c in "&%$#_{}"})
-CITE_JSON = "trich-dan.json"
-CITE_RIS = "trich-dan.ris"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,20 +10,17 @@ counts, in their own table and file; no count here ever includes them.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core import urls
 from generator.core.model import Entry, FieldOfWork, Kind
 from generator.core.provinces import OldProvince, Province
 from generator.load.reported import Report
-from generator.publish.opendata import DATA_DIR, csv_cell
 
-STATS_DIR = f"{DATA_DIR}thong-ke/"
 """Where the CSV files are published: inside the data package's folder, because a
 Frictionless package may only name files under its own folder."""
 PART_TOTAL = "tong-so"
@@ -147,7 +144,7 @@ class StatFile:
     @property
     def path(self) -> str:
         """The file, relative to the site root."""
-        return f"{STATS_DIR}{self.name}.csv"
+        return urls.stats_table(self.name)
 
 
 _COUNT = StatColumn("count", "integer", "Số mô hình", "Số mô hình đã đăng trên trang.")
@@ -233,25 +230,3 @@ def reported_rows(reports: Sequence[Report]) -> list[tuple[Any, ...]]:
                 source.date.isoformat() if source.date else "", source.url or "", report.note,
             ))
     return rows
-
-
-def to_csv(table: StatFile) -> bytes:
-    """As the open data writes its tables: UTF-8 with a BOM, CRLF, formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(c.name for c in table.columns)
-    for row in table.rows:
-        writer.writerow(csv_cell(value) for value in row)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def resources(files: Sequence[StatFile]) -> list[dict[str, Any]]:
-    """The Frictionless resources of the statistics files, for ``datapackage.json``."""
-    return [{
-        "name": f"thong-ke-{f.name}", "title": f.title,
-        "path": f.path.removeprefix(DATA_DIR), "format": "csv", "mediatype": "text/csv",
-        "encoding": "utf-8-sig",
-        "schema": {"fields": [{"name": c.name, "type": c.type, "title": c.title,
-                               "description": c.description} for c in f.columns],
-                   "missingValues": [""]},
-    } for f in files]

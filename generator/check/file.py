@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.check.lints import ignored_rules, lint_entry
 from generator.check.rules import check_entry
-from generator.check.safety import unsafe_urls
+from generator.check.unsafe import unsafe_urls
 from generator.core.errors import Problem, Severity, display_path
 from generator.core.model import Entry
 from generator.core.provinces import ProvinceRegistry

@@ -121,20 +121,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_bench(args: argparse.Namespace) -> int:
-    from bench.run import CheckResult, SizeResult, check_table, run_bench, table
-
-    sizes = [int(x) for x in args.sizes.split(",")]
-    results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
-                        say=lambda line: print(line, file=sys.stderr, flush=True),
-                        checks_only=args.checks_only)
-    checks = [r for r in results if isinstance(r, CheckResult)]
-    print(check_table(checks) if checks else table([r for r in results
-                                                    if isinstance(r, SizeResult)]))
-    print(f"\n(medians of {args.runs} run(s); written to {args.out})")
-    return EXIT_OK
-
-
 def _site_settings(args: argparse.Namespace) -> Settings:
     """The generator's settings from the config named by --config, validated by MkDocs."""
     from generator.render.config import load_site_config, site_settings
@@ -194,7 +180,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "bench": _cmd_bench,
     "build": _cmd_build,
     "check": _cmd_check,
     "new": _cmd_new,
@@ -228,14 +213,6 @@ def _parser() -> argparse.ArgumentParser:
                             "site's URL): fail if any URL in it would die")
     serve = sub.add_parser("serve", parents=[common], help="build and serve with live reload")
     serve.add_argument("--dev-addr", "-a", default="127.0.0.1:8000", help="IP:PORT to serve on")
-    bench = sub.add_parser("bench", help="measure builds against a Hugo + Pagefind peer")
-    bench.add_argument("--sizes", default="1000,10000,50000", help="corpus sizes, comma-separated")
-    bench.add_argument("--runs", type=int, default=3, help="runs per size (medians are quoted)")
-    bench.add_argument("--queries", type=int, default=15, help="search queries to measure")
-    bench.add_argument("--work", default=".cache/bench", help="where corpora are generated")
-    bench.add_argument("--out", default="bench.json", help="JSON report")
-    bench.add_argument("--checks-only", action="store_true",
-                       help="measure only dvk check (one entry, cached and not, and all)")
     new = sub.add_parser(
         "new", parents=[common], help="create an entry file (asks for what flags do not give)",
         description="Tạo tệp mô hình mới (create a new entry file). With a terminal it asks "

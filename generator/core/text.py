@@ -1,4 +1,4 @@
-"""Vietnamese text helpers: diacritic folding, slugs and collation.
+"""Vietnamese text helpers: diacritic folding, slugs, collation, numbers and dates.
 
 Folding and slugs are written by hand because they are a few lines over the
 standard library's Unicode data; sorting uses ICU's "vi" collator, the
@@ -7,6 +7,7 @@ yardstick for Vietnamese order (pyuca and vn-collate both get it wrong).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -67,3 +68,17 @@ def sorted_vi(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
 def heading_slug(value: str, separator: str) -> str:
     """Anchor ids for Markdown headings: "Đóng góp" -> "dong-gop" (Python-Markdown drops đ)."""
     return fold(value).replace(" ", separator)
+
+
+def vi_number(value: int) -> str:
+    """24.250: thousands separated by dots, as Vietnamese writes them."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vi_date(value: dt.date | int | None) -> str:
+    """A date the Vietnamese way: 19/08/2024; a bare year stays a year."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"

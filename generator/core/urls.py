@@ -21,6 +21,9 @@ DATA = "du-lieu/"
 STATS_DATA = f"{DATA}thong-ke/"
 """The statistics' CSV files: below ``du-lieu/``, because a Frictionless package may
 only name files below its own folder."""
+SEARCH_PROVINCE, SEARCH_FIELD, SEARCH_YEAR, SEARCH_KIND = "tinh", "linh-vuc", "nam", "loai"
+"""The search page's filters, as its URL carries them: ``tim-kiem/?tinh=nghe-an``. Shared
+links carry them, so they are as permanent as a page's URL; the index uses the same keys."""
 PAGER = "trang/"
 """Page 2, 3 … of an index: ``tinh-thanh/nghe-an/trang/2/``."""
 
@@ -71,6 +74,11 @@ def year(value: int) -> str:
 def kind(slug: str) -> str:
     """A kind's index: ``loai/<slug>/``."""
     return f"{KINDS}{slug}/"
+
+
+def search(filter_key: str, value: str) -> str:
+    """The search page filtered by one facet: ``tim-kiem/?tinh=nghe-an``."""
+    return f"{SEARCH}?{filter_key}={value}"
 
 
 def numbered_source(base: str, number: int) -> str:

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
 
+from generator.core.text import vi_number
+
 WIDTH = 400
 """Width of every chart, in viewBox units (CSS caps the box near this width in px)."""
 LABEL_CHARS = 44
@@ -47,11 +49,6 @@ class Bar:
     value: int
 
 
-def number(value: int) -> str:
-    """24.250: thousands separated by dots, as Vietnamese writes them."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _text(value: str) -> str:
     return html.escape(value, quote=True)
 
@@ -62,7 +59,7 @@ def _short(label: str) -> str:
 
 def describe(bars: Sequence[Bar], unit: str = "mô hình") -> str:
     """The chart in words: "Kinh tế: 3 mô hình; Văn hóa - xã hội: 1 mô hình"."""
-    return "; ".join(f"{b.label}: {number(b.value)} {unit}" for b in bars) + "."
+    return "; ".join(f"{b.label}: {vi_number(b.value)} {unit}" for b in bars) + "."
 
 
 def _open(chart_id: str, title: str, desc: str, height: int, kind: str) -> list[str]:
@@ -90,7 +87,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], desc: str = "") ->
             parts.append(f'<rect class="dvk-chart__bar" x="0" y="{y + 24}" width="{width}"'
                          f' height="{BAR}" rx="2"/>')
         parts.append(f'<text class="dvk-chart__value" x="{width + 6}" y="{y + 37}">'
-                     f"{number(bar.value)}</text>")
+                     f"{vi_number(bar.value)}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -120,7 +117,7 @@ def column_chart(chart_id: str, title: str, bars: Sequence[Bar], desc: str = "")
         if values_shown:
             above = round(base - size - 6, 1)
             parts.append(f'<text class="dvk-chart__value" x="{middle}" y="{above}"'
-                         f' text-anchor="middle">{number(bar.value)}</text>')
+                         f' text-anchor="middle">{vi_number(bar.value)}</text>')
         if (last - index) % step == 0:  # the newest year always has its label
             parts.append(f'<text class="dvk-chart__label" x="{middle}" y="{base + 18}"'
                          f' text-anchor="middle">{_text(bar.label)}</text>')

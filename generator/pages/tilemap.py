@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core import urls
 from generator.core.provinces import Province
-
-# Only module-level: generator.pages.site builds the home page with this module, and
-# imports it inside build_pages, so either module may be imported first.
-from generator.pages import site as pages
+from generator.core.text import vi_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +109,8 @@ class Band:
         if self.high == 0:
             return "Chưa có"
         if self.low == self.high:
-            return pages.vi_count(self.low)
-        return f"{pages.vi_count(self.low)}–{pages.vi_count(self.high)}"
+            return vi_number(self.low)
+        return f"{vi_number(self.low)}–{vi_number(self.high)}"
 
 
 def _round1(value: float) -> int:
@@ -155,11 +153,11 @@ def _colour(count: int, scale: Sequence[Band]) -> int:
 
 def spoken_count(count: int) -> str:
     """"5 mô hình", or "chưa có mô hình" for none."""
-    return f"{pages.vi_count(count)} mô hình" if count else "chưa có mô hình"
+    return f"{vi_number(count)} mô hình" if count else "chưa có mô hình"
 
 
 def _link(root: str, province: Province) -> str:
-    return root + pages.province_url(province)
+    return root + urls.province(province.slug)
 
 
 def province_map(catalogue: Catalogue, root: str = "", ident: str = "dvk-map") -> Markup:
@@ -234,7 +232,7 @@ def province_map(catalogue: Catalogue, root: str = "", ident: str = "dvk-map") -
         parts.append(
             f'<li><a href="{escape(_link(root, province))}">'
             f'<span class="dvk-hub__label">{escape(province.name)}</span> '
-            f'<span class="dvk-hub__count">{pages.vi_count(counts[province.slug])}</span>'
+            f'<span class="dvk-hub__count">{vi_number(counts[province.slug])}</span>'
             "</a></li>")
     parts.append("</ul></details></figure>")
     return Markup("".join(parts))

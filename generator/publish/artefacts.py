@@ -2,7 +2,9 @@
 _headers, the sitemap and the manifest of published URLs.
 
 Each is made from the catalogue and the generated pages alone, so a partial
-(incremental) build makes exactly the files a full one would.
+(incremental) build makes exactly the files a full one would. Each is a path
+below the site and its bytes (or a file to copy): ``generator.render.files``
+hands them to MkDocs, which this layer does not know.
 """
 
 from __future__ import annotations
@@ -15,27 +17,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
-
 from generator.catalogue.catalogue import Catalogue
-from generator.catalogue.citation import CITE_JSON, CITE_RIS, Citation
+from generator.catalogue.citation import Citation
 from generator.catalogue.stats import StatFile, Stats, stat_files
-from generator.catalogue.stats import resources as stat_resources
-from generator.catalogue.stats import to_csv as stat_csv
+from generator.core import urls
 from generator.core.errors import ContentErrors, ImageProblem, Problem, display_path
 from generator.core.model import Entry, Image
 from generator.core.settings import SiteInfo, cache_dir
 from generator.load.images import EXTENSIONS, SETTINGS, rendition_name, renditions
-from generator.pages.site import STATS_URL, EntryPage, SitePages, StatsPage, cards, page_url
-from generator.publish.cards import render_cards
+from generator.pages.views import EntryPage, SitePages, StatsPage
+from generator.publish.cards import render_cards, site_cards
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds
-from generator.publish.headers import HEADERS_FILE, csp, headers_file
-from generator.publish.opendata import DATA_DIR, datapackage, tables, to_csv, to_json
-
-MANIFEST = "urls.txt"
-PAGER = "/trang/"
-"""Pages 2, 3 … of an index move as entries come and go: they are not permanent URLs."""
+from generator.publish.headers import csp, headers_file
+from generator.publish.opendata import (
+    datapackage,
+    stat_csv,
+    stat_resources,
+    tables,
+    to_csv,
+    to_json,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +59,12 @@ class StaticFile:
         info = self.path.stat()
         return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
 
-    def file(self, config: MkDocsConfig) -> File:
-        """The MkDocs file that publishes it."""
+    def source(self) -> str | bytes | Path:
+        """What the published file holds: its text or bytes, or the file to copy."""
         if self.content is not None:
-            return File.generated(config, self.dest_uri, content=self.content)
-        return File.generated(config, self.dest_uri, abs_src_path=str(self.path))
+            return self.content
+        assert self.path is not None
+        return self.path
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,8 +94,8 @@ class ImageRendition(StaticFile):
             return "gone"  # publishing it reports the missing file, at its line
         return f"{self.image.path}:{info.st_size}:{info.st_mtime_ns}:{SETTINGS}"
 
-    def file(self, config: MkDocsConfig) -> File:
-        """The MkDocs file that publishes it, from the cache (processed now if not there yet)."""
+    def source(self) -> Path:
+        """The rendition in the cache, processed now if it is not there yet."""
         try:
             folder = renditions(self.image.path, self.image.src, self.image.widths,
                                 self.cache_dir)
@@ -104,8 +106,7 @@ class ImageRendition(StaticFile):
                 self.entry_file, self.image.line, f"images[{self.index}].src",
                 problem.vi, problem.en, rule=problem.rule,
             )]) from problem
-        source = folder / rendition_name(self.width, self.extension)
-        return File.generated(config, self.dest_uri, abs_src_path=str(source))
+        return folder / rendition_name(self.width, self.extension)
 
 
 def image_files(entry: Entry, cache_dir: Path, entry_file: str) -> Iterator[ImageRendition]:
@@ -142,14 +143,14 @@ def published_files(
     for entry in catalogue.entries:
         cite = cites[entry.id]
         csl, ris = cite.csl_json(), cite.ris()
-        yield StaticFile(f"{entry.url}{CITE_JSON}", content=csl, listed=True)
-        yield StaticFile(f"{entry.url}{CITE_RIS}", content=ris, listed=True)
+        yield StaticFile(f"{entry.url}{urls.CITE_JSON}", content=csl, listed=True)
+        yield StaticFile(f"{entry.url}{urls.CITE_RIS}", content=ris, listed=True)
         for old_id in entry.redirect_from:
-            old = f"mo-hinh/{old_id}/"
+            old = urls.entry(old_id)
             yield StaticFile(f"{old}index.html", content=redirect_page(entry, site), listed=True)
             # A download cannot redirect: its old address keeps serving it.
-            yield StaticFile(f"{old}{CITE_JSON}", content=csl, listed=True)
-            yield StaticFile(f"{old}{CITE_RIS}", content=ris, listed=True)
+            yield StaticFile(f"{old}{urls.CITE_JSON}", content=csl, listed=True)
+            yield StaticFile(f"{old}{urls.CITE_RIS}", content=ris, listed=True)
         if entry.images:
             yield from image_files(entry, images_dir,
                                    display_path(entry.path, catalogue.settings.root))
@@ -165,20 +166,20 @@ def published_files(
     counted = statistics(catalogue, site_pages)
     for stat in counted:
         yield StaticFile(stat.path, content=stat_csv(stat), listed=True)
-    yield StaticFile(f"{DATA_DIR}datapackage.json",
+    yield StaticFile(urls.DATAPACKAGE,
                      content=datapackage(catalogue, found, stat_resources(counted)),
                      listed=True)
-    yield StaticFile("robots.txt", content=robots(site))
-    yield StaticFile(HEADERS_FILE, content=headers_file())
+    yield StaticFile(urls.ROBOTS, content=robots(site))
+    yield StaticFile(urls.HEADERS, content=headers_file())
     if cards_dir is not None:
-        drawn = render_cards(cards(site_pages, catalogue), cards_dir)
+        drawn = render_cards(site_cards(site_pages, catalogue), cards_dir)
         for dest, path in drawn.items():
             yield StaticFile(dest, path=path)
 
 
 def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:
     """The CSV files of /thong-ke/: made from the page's own counts, so they say the same."""
-    page = site_pages.pages.get(f"{STATS_URL}index.md")
+    page = site_pages.pages.get(urls.numbered_source(urls.STATS, 1))
     if page is not None and isinstance(page.context, StatsPage):
         return list(page.context.files.values())
     return stat_files(Stats.of(catalogue))
@@ -203,7 +204,7 @@ def robots(site: SiteInfo) -> str:
     """Everything may be crawled; the sitemap is named when the site knows its address."""
     lines = ["User-agent: *", "Allow: /"]
     if site.url:  # the Sitemap line must be an absolute URL
-        lines.append(f"Sitemap: {site.absolute('sitemap.xml')}")
+        lines.append(f"Sitemap: {site.absolute(urls.SITEMAP)}")
     return "\n".join(lines) + "\n"
 
 
@@ -215,15 +216,15 @@ def sitemap_urls(
     site_pages: SitePages, doc_urls: Iterable[str]
 ) -> list[tuple[str, dt.date | None]]:
     """Every page's URL, with the date it last changed where known (entry pages)."""
-    urls: list[tuple[str, dt.date | None]] = [(url, None) for url in doc_urls]
+    found: list[tuple[str, dt.date | None]] = [(url, None) for url in doc_urls]
     for page in site_pages.pages.values():
         modified = page.context.cite.modified if isinstance(page.context, EntryPage) else None
-        urls.append((page_url(page.src_uri), modified))
-    return sorted(urls)
+        found.append((urls.page_url(page.src_uri), modified))
+    return sorted(found)
 
 
 def write_sitemap(
-    site_dir: Path, site: SiteInfo, urls: Sequence[tuple[str, dt.date | None]]
+    site_dir: Path, site: SiteInfo, pages: Sequence[tuple[str, dt.date | None]]
 ) -> None:
     """sitemap.xml and its gzip (reproducible: no timestamp inside), listing every page.
 
@@ -231,27 +232,29 @@ def write_sitemap(
     date on every page (as MkDocs writes) would tell crawlers nothing.
     """
     lines = [SITEMAP_HEAD]
-    for url, modified in urls:
+    for url, modified in pages:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
         lines.append(f"  <url><loc>{html.escape(site.absolute(url))}</loc>{lastmod}</url>\n")
     lines.append("</urlset>\n")
     data = "".join(lines).encode()
     site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / "sitemap.xml").write_bytes(data)
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+    (site_dir / urls.SITEMAP).write_bytes(data)
+    (site_dir / f"{urls.SITEMAP}.gz").write_bytes(gzip.compress(data, mtime=0))
 
 
 def manifest(
     site_pages: SitePages, doc_urls: Iterable[str], statics: Iterable[StaticFile]
 ) -> list[str]:
     """Every permanent URL of the site, as root-relative paths, sorted."""
-    urls = {"/" + url for url in doc_urls}
-    urls |= {"/" + page_url(uri) for uri in site_pages.pages}
-    urls |= {"/" + s.dest_uri.removesuffix("index.html") for s in statics if s.listed}
-    return sorted(url for url in urls if PAGER not in url)
+    found = {"/" + url for url in doc_urls}
+    found |= {"/" + urls.page_url(uri) for uri in site_pages.pages}
+    found |= {"/" + s.dest_uri.removesuffix("index.html") for s in statics if s.listed}
+    # Pages 2, 3 … of an index move as entries come and go: they are not permanent URLs.
+    return sorted(url for url in found if f"/{urls.PAGER}" not in url)
 
 
-def write_manifest(site_dir: Path, urls: Sequence[str]) -> None:
+def write_manifest(site_dir: Path, published: Sequence[str]) -> None:
     """``urls.txt``: one URL path per line, what ``dvk check --published`` compares against."""
     site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / MANIFEST).write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
+    lines = "".join(f"{url}\n" for url in published)
+    (site_dir / urls.MANIFEST).write_text(lines, encoding="utf-8")

@@ -21,7 +21,11 @@ from pathlib import Path
 import fontpkg_be_vietnam_pro
 from PIL import Image, ImageDraw, ImageFont, features
 
+from generator.catalogue.catalogue import Catalogue
+from generator.core import urls
 from generator.core.lifetime import die_with_parent
+from generator.core.text import vi_number
+from generator.pages.views import EntryPage, ListingPage, SitePages
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -37,7 +41,6 @@ MUTED_LEVEL = 150
 """The facts under the title: three quarters of the way from paper to ink."""
 TITLE_TOP = 124
 FACT_STEP = 48
-CARD_NAME = "the-chia-se.png"
 """The card's file name, next to its page."""
 FORK_THRESHOLD = 64
 """Fewer cards than this are drawn in the build's own process."""
@@ -56,7 +59,7 @@ class Card:
     @property
     def dest_uri(self) -> str:
         """The published file, relative to the site root."""
-        return self.folder + CARD_NAME
+        return self.folder + urls.CARD
 
     @property
     def digest(self) -> str:
@@ -224,3 +227,22 @@ def _draw_forked(work: list[tuple[Card, Path]]) -> None:
     failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise RuntimeError(f"drawing social cards failed in {len(failed)} worker(s)")
+
+
+def site_cards(site_pages: SitePages, catalogue: Catalogue) -> list[Card]:
+    """The social card of every entry, of every index and of the site."""
+    site = catalogue.settings.site.name
+    found = [Card("", "Các mô hình “Dân vận khéo” tiêu biểu trên cả nước",
+                  ("Theo tỉnh, thành phố, lĩnh vực và năm",), site)]
+    kinds = {"province": "Tỉnh, thành phố", "field": "Lĩnh vực", "year": "Theo năm",
+             "kind": "Tập thể, cá nhân"}
+    for page in site_pages.pages.values():
+        context = page.context
+        if isinstance(context, EntryPage):
+            entry = context.entry
+            found.append(Card(entry.url, entry.title, (entry.province_label, entry.field.label),
+                              site))
+        elif isinstance(context, ListingPage) and context.pagination.number == 1:
+            found.append(Card(context.pagination.urls[0], context.heading,
+                              (kinds[context.index], f"{vi_number(context.total)} mô hình"), site))
+    return found

@@ -18,13 +18,13 @@ from feedgen.feed import FeedGenerator
 
 from generator.catalogue.catalogue import Catalogue
 from generator.catalogue.citation import Citation
+from generator.core import urls
 from generator.core.errors import ConfigError
 from generator.core.model import Entry
 
 FEED_SIZE = 20
 """Entries per feed: the newest ones."""
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
-ATOM, RSS = "atom.xml", "rss.xml"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 FIRST_DAY = dt.date(2000, 1, 1)
 """The ``updated`` of an empty feed on a site with no entries and no SOURCE_DATE_EPOCH."""
@@ -62,12 +62,12 @@ class Feed:
     @property
     def atom_path(self) -> str:
         """The Atom file, relative to the site root."""
-        return self.folder + ATOM
+        return self.folder + urls.ATOM
 
     @property
     def rss_path(self) -> str:
         """The RSS file, relative to the site root."""
-        return self.folder + RSS
+        return self.folder + urls.RSS
 
 
 def site_feeds(catalogue: Catalogue) -> list[Feed]:

@@ -1,7 +1,7 @@
 """The URL guard: every URL the site ever published must still answer, or redirect.
 
 ``dvk build`` writes ``urls.txt``, the manifest of the site's permanent URLs.
-``dvk check --published MANIFEST`` compares the URLs the content would publish
+``dvk check --published urls.MANIFEST`` compares the URLs the content would publish
 now with a manifest published before (a file, a built site folder, or the
 live site's address) and names each URL that would die.
 """
@@ -14,17 +14,16 @@ import urllib.request
 from pathlib import Path
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core import urls
 from generator.core.errors import ConfigError, ContentErrors, Problem
-from generator.pages.site import build_pages, page_url
-from generator.publish.artefacts import MANIFEST, manifest, published_files
-
-ENTRY_PREFIX = "/mo-hinh/"
+from generator.pages.site import build_pages
+from generator.publish.artefacts import manifest, published_files
 
 
 def read_manifest(source: str) -> tuple[str, list[str]]:
     """(where it came from, its lines) for a manifest file, a site folder or a site URL."""
     if source.startswith(("http://", "https://")):
-        url = source if source.endswith(".txt") else source.rstrip("/") + "/" + MANIFEST
+        url = source if source.endswith(".txt") else source.rstrip("/") + "/" + urls.MANIFEST
         try:
             with urllib.request.urlopen(url, timeout=30) as response:
                 return url, response.read().decode("utf-8").splitlines()
@@ -33,7 +32,7 @@ def read_manifest(source: str) -> tuple[str, list[str]]:
                               f"(cannot fetch the published manifest): {exc}") from exc
     path = Path(source)
     if path.is_dir():
-        path = path / MANIFEST
+        path = path / urls.MANIFEST
     try:
         return str(path), path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -52,7 +51,7 @@ def editorial_urls(catalogue: Catalogue) -> list[str]:
         for name in filenames:
             if name.endswith(".md"):
                 relative = Path(folder, name).relative_to(root).as_posix()
-                found.append(page_url(relative))
+                found.append(urls.page_url(relative))
     return found
 
 
@@ -83,8 +82,8 @@ def check_published(catalogue: Catalogue, source: str) -> int:
 
 
 def _gone(where: str, line: int, url: str) -> Problem:
-    rest = url.removeprefix(ENTRY_PREFIX)
-    if url.startswith(ENTRY_PREFIX) and rest.count("/") == 1 and rest.endswith("/"):
+    rest = url.removeprefix(f"/{urls.ENTRIES}")
+    if url.startswith(f"/{urls.ENTRIES}") and rest.count("/") == 1 and rest.endswith("/"):
         old_id = rest.rstrip("/")
         return Problem(
             where, line, "published",

@@ -62,7 +62,6 @@ HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Every header sent with every response of the site."""
 
-HEADERS_FILE = "_headers"
 """Where Netlify and Cloudflare Pages look for headers, at the root of the published folder."""
 
 

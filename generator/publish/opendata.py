@@ -11,102 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from generator.catalogue.catalogue import Catalogue
 from generator.catalogue.citation import Citation
+from generator.catalogue.columns import COLUMNS, LICENCES
+from generator.catalogue.stats import StatFile
+from generator.core import urls
 from generator.core.model import Entry
-
-DATA_DIR = "du-lieu/"
-ALL_ENTRIES = "mo-hinh"
-LIST_SEPARATOR = " | "
-LICENCES = {
-    "CC-BY-4.0": ("Creative Commons Attribution 4.0",
-                  "https://creativecommons.org/licenses/by/4.0/"),
-    "CC0-1.0": ("Creative Commons Zero v1.0 Universal",
-                "https://creativecommons.org/publicdomain/zero/1.0/"),
-    "ODC-BY-1.0": ("Open Data Commons Attribution License v1.0",
-                   "https://opendatacommons.org/licenses/by/1-0/"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """A column of the tables: its name, Frictionless type, description and value."""
-
-    name: str
-    type: str
-    title: str
-    """The Vietnamese name, for the human page."""
-    description: str
-    value: Callable[[Citation], Any]
-    required: bool = False
-
-
-def _joined(items: Sequence[str]) -> str:
-    return LIST_SEPARATOR.join(items)
-
-
-def _sources(cite: Citation) -> str:
-    described = []
-    for source in cite.entry.sources:
-        parts = [source.title]
-        parts += [p for p in (source.publisher, source.author) if p]
-        if source.date:
-            parts.append(source.date.isoformat())
-        if source.url:
-            parts.append(source.url)
-        described.append(", ".join(parts))
-    return _joined(described)
-
-
-def _date(value: Any) -> str:
-    return value.isoformat() if value is not None and not isinstance(value, int) else ""
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("id", "string", "Mã", "Mã cố định của mô hình; trang của nó là /mo-hinh/<id>/.",
-           lambda c: c.entry.id, required=True),
-    Column("url", "string", "Đường dẫn", "Địa chỉ trang của mô hình.", lambda c: c.url,
-           required=True),
-    Column("title", "string", "Tên mô hình", "Tên mô hình.", lambda c: c.entry.title,
-           required=True),
-    Column("province", "string", "Mã tỉnh", "Mã của tỉnh, thành phố (34 đơn vị từ 2025).",
-           lambda c: c.entry.province.slug, required=True),
-    Column("province_name", "string", "Tỉnh, thành phố", "Tên tỉnh, thành phố.",
-           lambda c: c.entry.province.full_name, required=True),
-    Column("old_province", "string", "Tỉnh cũ",
-           "Tỉnh, thành phố trước sáp nhập năm 2025 mà mô hình được ghi theo, nếu có.",
-           lambda c: c.entry.old_province.name if c.entry.old_province else ""),
-    Column("locality", "string", "Địa bàn", "Xã, phường, thôn… nơi thực hiện.",
-           lambda c: c.entry.locality or ""),
-    Column("field", "string", "Mã lĩnh vực", "Mã lĩnh vực.", lambda c: c.entry.field.slug,
-           required=True),
-    Column("field_label", "string", "Lĩnh vực", "Tên lĩnh vực.", lambda c: c.entry.field.label,
-           required=True),
-    Column("kind", "string", "Loại", "tap-the (tập thể) hoặc ca-nhan (cá nhân).",
-           lambda c: c.entry.kind.value, required=True),
-    Column("unit", "string", "Đơn vị thực hiện", "Đơn vị hoặc người thực hiện.",
-           lambda c: c.entry.unit or ""),
-    Column("started", "string", "Bắt đầu",
-           "Ngày (YYYY-MM-DD) hoặc năm bắt đầu, nếu nguồn có ghi.",
-           lambda c: "" if c.entry.started is None else (
-               str(c.entry.started) if isinstance(c.entry.started, int)
-               else c.entry.started.isoformat())),
-    Column("year", "integer", "Năm", "Năm bắt đầu, hoặc năm của nguồn sớm nhất.",
-           lambda c: c.entry.year, required=True),
-    Column("summary", "string", "Tóm tắt", "Tóm tắt một hai câu.", lambda c: c.entry.summary,
-           required=True),
-    Column("results", "string", "Kết quả", f"Các kết quả, cách nhau bởi “{LIST_SEPARATOR}”.",
-           lambda c: _joined(c.entry.results)),
-    Column("sources", "string", "Nguồn",
-           f"Các nguồn (tên bài, cơ quan, tác giả, ngày, đường dẫn), cách nhau bởi "
-           f"“{LIST_SEPARATOR}”.", _sources, required=True),
-    Column("updated", "date", "Cập nhật", "Ngày trang được cập nhật lần cuối, nếu biết.",
-           lambda c: _date(c.modified)),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,22 +35,22 @@ class Table:
     @property
     def csv_path(self) -> str:
         """The CSV file, relative to the site root."""
-        return f"{DATA_DIR}{self.name}.csv"
+        return urls.data_table(self.name, "csv")
 
     @property
     def json_path(self) -> str:
         """The JSON file, relative to the site root."""
-        return f"{DATA_DIR}{self.name}.json"
+        return urls.data_table(self.name, "json")
 
 
 def tables(catalogue: Catalogue, cites: dict[str, Citation]) -> list[Table]:
     """Every entry in one table, then one table per province that has entries."""
-    found = [Table(ALL_ENTRIES, "Tất cả mô hình",
+    found = [Table(urls.ALL_ENTRIES, "Tất cả mô hình",
                    tuple(cites[e.id] for e in catalogue.entries))]
     for province in catalogue.provinces:
         entries: Sequence[Entry] = catalogue.in_province(province)
         if entries:
-            found.append(Table(f"tinh-thanh/{province.slug}", province.full_name,
+            found.append(Table(urls.province(province.slug).rstrip("/"), province.full_name,
                                tuple(cites[e.id] for e in entries)))
     return found
 
@@ -198,13 +112,13 @@ def datapackage(catalogue: Catalogue, found: Sequence[Table],
     for table in found:
         stem = table.name.replace("/", "-")
         resources.append({
-            "name": stem, "title": table.title, "path": table.csv_path.removeprefix(DATA_DIR),
+            "name": stem, "title": table.title, "path": table.csv_path.removeprefix(urls.DATA),
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
             "schema": schema(),
         })
         resources.append({
             "name": f"{stem}-json", "title": table.title,
-            "path": table.json_path.removeprefix(DATA_DIR), "format": "json",
+            "path": table.json_path.removeprefix(urls.DATA), "format": "json",
             "mediatype": "application/json", "encoding": "utf-8", "schema": schema(),
         })
     resources.extend(extra)
@@ -213,8 +127,30 @@ def datapackage(catalogue: Catalogue, found: Sequence[Table],
         "title": f"{site.name}: các mô hình \"Dân vận khéo\"",
         "description": "Mỗi dòng là một mô hình \"Dân vận khéo\" đã đăng trên trang, kèm "
                        "nguồn của các thông tin.",
-        "homepage": site.absolute(DATA_DIR),
+        "homepage": site.absolute(urls.DATA),
         "licenses": [{"name": licence, "title": title, **({"path": path} if path else {})}],
         "resources": resources,
     }
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def stat_csv(table: StatFile) -> bytes:
+    """As the open data writes its tables: UTF-8 with a BOM, CRLF, formulas defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(c.name for c in table.columns)
+    for row in table.rows:
+        writer.writerow(csv_cell(value) for value in row)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def stat_resources(files: Sequence[StatFile]) -> list[dict[str, Any]]:
+    """The Frictionless resources of the statistics files, for ``datapackage.json``."""
+    return [{
+        "name": f"thong-ke-{f.name}", "title": f.title,
+        "path": f.path.removeprefix(urls.DATA), "format": "csv", "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "schema": {"fields": [{"name": c.name, "type": c.type, "title": c.title,
+                               "description": c.description} for c in f.columns],
+                   "missingValues": [""]},
+    } for f in files]

@@ -27,6 +27,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core import urls
 from generator.core.errors import IndexFormatError, SearchIndexError
 from generator.core.folders import swap
 from generator.core.lifetime import die_with_parent
@@ -34,7 +35,6 @@ from generator.core.model import Entry
 from generator.core.text import fold
 from generator.publish.stableindex import canonical_index
 
-OUTPUT_DIR = "pagefind"
 """Where the index is written, inside the site."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -42,10 +42,6 @@ _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _MARKDOWN_SYNTAX = re.compile(r"[#*_>`|\[\]]+|^\s*[-+]\s+|<[^>]+>", re.MULTILINE)
 
 # Filters, named as in the search page's URL (?tinh=…&linh-vuc=…&nam=…&loai=…).
-FILTER_PROVINCE = "tinh"
-FILTER_FIELD = "linh-vuc"
-FILTER_YEAR = "nam"
-FILTER_KIND = "loai"
 
 
 def d_stroke_forms(text: str) -> str:
@@ -120,10 +116,10 @@ def entry_record(entry: Entry, body: Sequence[str] | None = None) -> Record:
         "summary": entry.summary,
     }
     filters = {
-        FILTER_PROVINCE: entry.province.slug,
-        FILTER_FIELD: entry.field.slug,
-        FILTER_YEAR: str(entry.year),
-        FILTER_KIND: entry.kind.slug,
+        urls.SEARCH_PROVINCE: entry.province.slug,
+        urls.SEARCH_FIELD: entry.field.slug,
+        urls.SEARCH_YEAR: str(entry.year),
+        urls.SEARCH_KIND: entry.kind.slug,
     }
     parts = [
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>',
@@ -203,7 +199,7 @@ class SearchIndexJob:
         scratch = Path(self._scratch.name)
         # The index is written to scratch and moved into the site when done,
         # so it may start before the site folder is even created.
-        self._output = scratch / OUTPUT_DIR
+        self._output = scratch / urls.SEARCH_INDEX
         self._log = scratch / "pagefind.log"
         command = [str(binary), "--site", str(records_dir),
                    "--output-path", str(self._output), "--force-language", "vi", "--quiet"]
@@ -267,8 +263,8 @@ class SearchIndexJob:
                 (self._output / name).unlink(missing_ok=True)
             # Moved beside its place first (the scratch folder may be on another
             # file system), then swapped in: a reader never sees half an index.
-            target = self._site_dir / OUTPUT_DIR
-            beside = target.with_name(f".{OUTPUT_DIR}.new-{os.getpid()}")
+            target = self._site_dir / urls.SEARCH_INDEX
+            beside = target.with_name(f".{urls.SEARCH_INDEX}.new-{os.getpid()}")
             shutil.rmtree(beside, ignore_errors=True)
             shutil.move(self._output, beside)
             swap(beside, target)

@@ -45,7 +45,6 @@ from mkdocs.structure.toc import get_toc
 
 from generator.core.errors import BuildFailed
 from generator.core.lifetime import die_with_parent
-from generator.core.progress import Silent
 from generator.render.config import PLUGIN_NAME, collecting
 from generator.render.plugin import Selection
 
@@ -86,9 +85,9 @@ def _fork_worker(
     counter.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(counter)
     report: dict[str, object] = {"ok": True}
-    plugin = config.plugins.get("dvk")
+    plugin = config.plugins.get(PLUGIN_NAME)
     if plugin is not None:
-        plugin.progress = Silent()  # the parent's bar counts for every worker
+        plugin.share_rendering(workers(), in_worker=True)  # the parent's bar counts for all
     try:
         _render_share(share, config, doc_files, nav, env)
     except BaseException as exc:  # reported to the parent, which raises it there
@@ -188,7 +187,7 @@ def _read_everything(
         files = get_files(config)
         files.add_files_from_theme(env, config)
     else:  # the theme's own files are unchanged, or the build would not be partial
-        plugin = config.plugins["dvk"]
+        plugin = config.plugins[PLUGIN_NAME]
         files = _files_outside(config, plugin.config.entries_dir.strip("/"))
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -214,9 +213,9 @@ def _render_pages(
     count = workers() if len(doc_files) >= FORK_THRESHOLD else 1
     children = [_fork_worker(doc_files[k::count], config, doc_files, nav, env)
                 for k in range(1, count)]
-    plugin = config.plugins.get("dvk")
+    plugin = config.plugins.get(PLUGIN_NAME)
     if plugin is not None:
-        plugin.pages_per_step = count  # this process renders one page in ``count``
+        plugin.share_rendering(count)  # this process renders one page in ``count``
     waiting = dict(children)
     """Worker pid -> its pipe, until it is reaped."""
     try:
@@ -279,9 +278,8 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
-        plugin = config.plugins.get("dvk")
+        plugin = config.plugins.get(PLUGIN_NAME)
         if plugin is not None:
-            plugin.selection = partial
             plugin.start_search_index(config)  # Pagefind runs while the pages are made
         files, nav, env = _read_everything(config, partial)
 

@@ -7,12 +7,11 @@ template the context of its own page. It holds no content logic of its own.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache
@@ -27,22 +26,14 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.catalogue.citation import as_html
-from generator.check.safety import clean_body, safe_toc
+from generator.core import urls
 from generator.core.errors import ContentErrors, SearchIndexError
 from generator.core.progress import Progress, Silent
 from generator.core.settings import Settings, cache_dir
-from generator.core.text import heading_slug
-from generator.pages.site import (
-    EntryPage,
-    SitePages,
-    VirtualPage,
-    build_pages,
-    field_url,
-    kind_url,
-    province_url,
-    vi_count,
-    year_url,
-)
+from generator.core.text import heading_slug, vi_date, vi_number
+from generator.load.history import file_dates
+from generator.pages.site import build_pages
+from generator.pages.views import EntryPage, SitePages, VirtualPage
 from generator.publish.artefacts import (
     StaticFile,
     manifest,
@@ -55,6 +46,8 @@ from generator.publish.fonts import font_files
 from generator.publish.headers import csp
 from generator.publish.search import SearchIndexJob, start_search_index
 from generator.render.config import ShowcaseConfig, settings_from
+from generator.render.files import mkdocs_file
+from generator.render.sanitise import clean_body, safe_toc
 
 
 def site_key(site_dir: Path) -> str:
@@ -65,16 +58,31 @@ def site_key(site_dir: Path) -> str:
 def records_dir(root: Path, site_dir: Path) -> Path:
     """Where the search records of the site built into ``site_dir`` are kept."""
     return cache_dir(root) / "search-records" / site_key(site_dir)
-MONTHS = ("", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
 
 
-def vi_date(value: dt.date | int | None) -> str:
-    """A date the Vietnamese way: 19/08/2024; a bare year stays a year."""
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    return f"{value.day:02d}/{MONTHS[value.month]}/{value.year}"
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What an incremental build makes: generated pages by source URI, static files by dest."""
+
+    pages: frozenset[str]
+    statics: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildPlan:
+    """What a build hands the plugin (``ShowcasePlugin.prepare``): the content, checked, and
+    what to make of it. Without one (a plain ``mkdocs build``), the plugin loads its own."""
+
+    catalogue: Catalogue
+    site_pages: SitePages
+    search_records: Path
+    """Where the search records are kept between builds."""
+    selection: Selection | None = None
+    """An incremental build's pages and static files; None makes every one."""
+    index_search: bool = True
+    """False when the search index in place is current, or is rebuilt in the background."""
+    progress: Progress = field(default_factory=Silent)
+    """The progress bar of a build on a terminal."""
 
 
 class Memo:
@@ -94,24 +102,32 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     """Turns the catalogue into MkDocs pages."""
 
     def __init__(self) -> None:
-        self.catalogue: Catalogue | None = None
-        """Set by ``dvk build`` to a catalogue it already checked, to avoid loading twice."""
         self.settings: Settings | None = None
-        self.site_pages: SitePages | None = None
-        """Set by ``dvk build`` with the catalogue; else made from it in ``on_files``."""
-        self.selection: Selection | None = None
-        """Set by an incremental build: the only pages and static files to make."""
-        self.index_search = True
-        """False when an incremental build found the search records unchanged."""
-        self.search_records: Path | None = None
-        """Where the search records are kept between builds; set by ``dvk build``."""
+        self.plan: BuildPlan | None = None
+        """What this build makes: handed over by ``prepare``, else made in ``on_files``."""
         self._doc_urls: list[str] = []
         self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
-        self.progress: Progress = Silent()
-        """Set by the CLI to show a progress bar on a terminal."""
-        self.pages_per_step = 1
-        """Pages each rendered page stands for on the bar, when workers share the rendering."""
+        self._pages_per_step = 1
+        self._silent = False
         self.search_job: SearchIndexJob | None = None
+
+    def prepare(self, plan: BuildPlan) -> None:
+        """Build from ``plan``: content the caller has checked already, and what to make of it."""
+        self.plan = plan
+
+    def share_rendering(self, workers: int, *, in_worker: bool = False) -> None:
+        """The pages are rendered by ``workers`` processes; this is one of the forked ones.
+
+        The bar is the parent's: it counts each page it renders for ``workers``,
+        and the workers count nothing.
+        """
+        self._pages_per_step = workers
+        self._silent = in_worker
+
+    @property
+    def progress(self) -> Progress:
+        """The build's progress bar (silent in a forked worker, or without a plan)."""
+        return self.plan.progress if self.plan is not None and not self._silent else Silent()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Derive the engine-independent settings."""
@@ -141,14 +157,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """Replace the entry sources with generated pages, indexes, images and fonts."""
         if not self.config.enabled or self.settings is None:
             return files
-        if self.catalogue is None:
-            try:
-                self.catalogue = load_catalogue(self.settings)
-            except ContentErrors as exc:
-                lines = "\n".join(p.format() for p in exc.problems)
-                raise PluginError(f"{exc}\n{lines}") from exc
-        if self.site_pages is None:
-            self.site_pages = build_pages(self.catalogue)
+        plan = self.plan or self._own_plan(config)
+        self.plan = plan
 
         prefix = self.settings.entries_dir + "/"
         # Entry files and their images are published at /mo-hinh/<id>/, never at
@@ -162,8 +172,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                           if f.is_documentation_page() and f.inclusion.is_included()]
         out = Files(kept)
         taken = {f.src_uri for f in kept}
-        wanted = self.selection
-        for page in self.site_pages.pages.values():
+        wanted = plan.selection
+        for page in plan.site_pages.pages.values():
             if page.src_uri in taken:
                 raise PluginError(f"{page.src_uri}: an editorial page is in the way of a "
                                   "generated page; rename or remove it")
@@ -171,23 +181,34 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 out.append(File.generated(config, page.src_uri, content=_page_source(page)))
         for static in self.statics().values():
             if wanted is None or static.dest_uri in wanted.statics:
-                out.append(static.file(config))
+                out.append(mkdocs_file(static, config))
         self.progress.stage("Dựng trang", len(out.documentation_pages()))
         return out
 
+    def _own_plan(self, config: MkDocsConfig) -> BuildPlan:
+        """A plain ``mkdocs build``: check the content here, and make every page."""
+        assert self.settings is not None
+        try:
+            catalogue = load_catalogue(self.settings)
+        except ContentErrors as exc:
+            lines = "\n".join(p.format() for p in exc.problems)
+            raise PluginError(f"{exc}\n{lines}") from exc
+        pages = build_pages(catalogue, file_dates(self.settings.content_dir))
+        return BuildPlan(catalogue, pages, records_dir(self.settings.root, Path(config.site_dir)))
+
     def statics(self) -> dict[str, StaticFile]:
         """Every file the plugin publishes as is: generator/publish/artefacts.py, and the fonts."""
-        assert self.catalogue is not None and self.settings is not None
-        if self._statics is not None and self._statics[0] is self.catalogue:
+        assert self.plan is not None
+        catalogue = self.plan.catalogue
+        if self._statics is not None and self._statics[0] is catalogue:
             return self._statics[1]
-        assert self.site_pages is not None
-        cards_dir = cache_dir(self.settings.root) / "cards"
-        found = {s.dest_uri: s
-                 for s in published_files(self.catalogue, self.site_pages, cards_dir)}
-        for name, path in font_files(cache_dir(self.settings.root) / "fonts").items():
+        root = catalogue.settings.root
+        found = {s.dest_uri: s for s in published_files(catalogue, self.plan.site_pages,
+                                                        cache_dir(root) / "cards")}
+        for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"assets/fonts/{name}"
             found[dest] = StaticFile(dest, path=path)
-        self._statics = (self.catalogue, found)
+        self._statics = (catalogue, found)
         return found
 
     # Last of every plugin's on_page_content, so that whatever another plugin adds
@@ -201,9 +222,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         Editorial pages (content/*.md outside the entries folder) are the
         project's own and are left as written.
         """
-        if not self.config.enabled or self.site_pages is None:
+        if not self.config.enabled or self.plan is None:
             return content
-        generated = self.site_pages.pages.get(page.file.src_uri)
+        generated = self.plan.site_pages.pages.get(page.file.src_uri)
         if generated is None or not isinstance(generated.context, EntryPage):
             return content
         if page.toc is not None:
@@ -212,29 +233,29 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Count the page for the progress bar."""
-        self.progress.advance(self.pages_per_step)
+        self.progress.advance(self._pages_per_step)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the sitemap; finish the search index, started before the pages."""
-        if not self.config.enabled or self.catalogue is None:
+        if not self.config.enabled or self.plan is None:
             return
-        assert self.site_pages is not None and self.settings is not None
+        plan = self.plan
         site_dir = Path(config.site_dir)
-        write_sitemap(site_dir, self.settings.site, sitemap_urls(self.site_pages, self._doc_urls))
-        write_manifest(site_dir, manifest(self.site_pages, self._doc_urls,
+        write_sitemap(site_dir, plan.catalogue.settings.site,
+                      sitemap_urls(plan.site_pages, self._doc_urls))
+        write_manifest(site_dir, manifest(plan.site_pages, self._doc_urls,
                                           self.statics().values()))
-        if not self.index_search:
+        if not plan.index_search:
             self.progress.close()
             return
         job, self.search_job = self.search_job, None
-        self.progress.stage("Lập chỉ mục tìm kiếm", len(self.catalogue.entries))
+        self.progress.stage("Lập chỉ mục tìm kiếm", len(plan.catalogue.entries))
         try:
             if job is None:  # MkDocs' own build loop has no hook before the pages
-                job = start_search_index(self.catalogue, Path(config.site_dir),
-                                         self._records_dir(config))
+                job = start_search_index(plan.catalogue, site_dir, plan.search_records)
             job.wait()
-            self.progress.advance(len(self.catalogue.entries))
+            self.progress.advance(len(plan.catalogue.entries))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         finally:
@@ -248,16 +269,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
     def start_search_index(self, config: MkDocsConfig) -> None:
         """Start indexing now, to run while the pages render (generator/render/loop.py)."""
-        if (self.config.enabled and self.index_search and self.catalogue is not None
+        plan = self.plan
+        if (self.config.enabled and plan is not None and plan.index_search
                 and self.search_job is None):
-            self.search_job = start_search_index(self.catalogue, Path(config.site_dir),
-                                                 self._records_dir(config))
-
-    def _records_dir(self, config: MkDocsConfig) -> Path:
-        if self.search_records is not None:
-            return self.search_records
-        assert self.settings is not None
-        return records_dir(self.settings.root, Path(config.site_dir))
+            self.search_job = start_search_index(plan.catalogue, Path(config.site_dir),
+                                                 plan.search_records)
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates."""
@@ -269,10 +285,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             compiled.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
         env.filters["vi_date"] = vi_date
-        env.filters["vi_number"] = vi_count
+        env.filters["vi_number"] = vi_number
         env.filters["cite_html"] = lambda text: Markup(as_html(text))
         env.globals.update(
-            province_url=province_url, field_url=field_url, year_url=year_url, kind_url=kind_url
+            province_url=lambda province: urls.province(province.slug),
+            field_url=lambda field_of_work: urls.field(field_of_work.slug),
+            year_url=urls.year,
+            kind_url=lambda kind: urls.kind(kind.slug),
         )
         # The policy again in each page's head, for hosts that send no headers (theme/main.html).
         env.globals["dvk_csp_meta"] = csp(meta=True)
@@ -284,21 +303,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """Hand each template the context of its own page, and nothing more."""
         if not self.config.enabled:
             return context
-        assert self.site_pages is not None
-        generated = self.site_pages.pages.get(page.file.src_uri)
+        assert self.plan is not None
+        generated = self.plan.site_pages.pages.get(page.file.src_uri)
         if generated is not None:
             context["dvk"] = generated.context  # type: ignore[typeddict-unknown-key]
         elif page.is_homepage:
-            context["dvk"] = self.site_pages.home  # type: ignore[typeddict-unknown-key]
+            context["dvk"] = self.plan.site_pages.home  # type: ignore[typeddict-unknown-key]
         return context
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """What an incremental build makes: generated pages by source URI, static files by dest."""
-
-    pages: frozenset[str]
-    statics: frozenset[str]
 
 
 def _page_source(page: VirtualPage) -> str:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint bench screenshots chromium java clean
+.PHONY: serve build check test lint bench screenshots lock chromium java clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
@@ -19,7 +19,7 @@ test: $(VENV)/.installed-test node_modules/.installed chromium java ## run every
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
-	$(BIN)/dvk bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 screenshots: $(VENV)/.installed-test chromium ## photograph /thong-ke/ of the bundled site into docs/screenshots/
 	$(BIN)/python -m bench.screenshots
@@ -28,22 +28,59 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-$(VENV)/.created:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# Every Python install comes from the hashed locks in requirements/ (`make lock` below), so
+# a new release of anything cannot change what a clean clone gets. --no-deps: pip fetches
+# nothing the lock does not name. --no-build-isolation: an sdist in the lock, and the
+# project itself, are built with the locked setuptools rather than one fetched for the
+# build. `pip check` then stops here when pyproject.toml asks for something the lock
+# lacks (run `make lock`). The stamps depend on the locks, so a changed lock reinstalls.
+PIP_LOCKED  = $(BIN)/python -m pip install --quiet --require-hashes --no-deps --no-build-isolation -r
+PIP_PROJECT = $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . && \
+	$(BIN)/python -m pip check
+
+# A new .venv first gets the locked pip and setuptools (requirements/bootstrap.in): an
+# unpinned `pip install --upgrade pip` would be the one install no lock covers.
+$(VENV)/.created: requirements/bootstrap.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_LOCKED) requirements/bootstrap.txt
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.created pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: $(VENV)/.created pyproject.toml requirements/run.txt
+	$(PIP_LOCKED) requirements/run.txt
+	$(PIP_PROJECT)
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.created pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# dev.txt is run.txt plus the test and bench extras, the shared packages at the same versions.
+$(VENV)/.installed-test: $(VENV)/.created pyproject.toml requirements/dev.txt
+	$(PIP_LOCKED) requirements/dev.txt
+	$(PIP_PROJECT)
 	touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-bench: $(VENV)/.created pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+$(VENV)/.installed-bench: $(VENV)/.created pyproject.toml requirements/dev.txt
+	$(PIP_LOCKED) requirements/dev.txt
+	$(PIP_PROJECT)
 	touch $@ $(VENV)/.installed
+
+# Refresh the locks to the newest versions pyproject.toml allows, for the Python that runs
+# this (3.11, as CI and the deploy); review the diff and commit requirements/. Dependabot
+# proposes the same updates weekly (.github/dependabot.yml). inputs.py first copies
+# pyproject.toml's requirements into the .in files pip-compile (and Dependabot) read;
+# each layer is compiled after the one it is constrained by (bootstrap < run < dev).
+# The flags: a hash for every file; pip and setuptools locked too (--allow-unsafe);
+# extras stripped, so a lock also works as a constraints file; and no index,
+# trusted-host or find-links line, so the files name no package registry and no local
+# path, whatever pip's configuration. pip-tools itself comes from dev.txt.
+LOCK = $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links
+LOCK_PYTHON := 3.11
+lock: $(VENV)/.created ## refresh the Python locks, requirements/*.txt, from pyproject.toml
+	@$(BIN)/python -c 'import sys; v = "%d.%d" % sys.version_info[:2]; \
+	  sys.exit(v != "$(LOCK_PYTHON)" and f"make lock: .venv runs Python {v}; the locks are for $(LOCK_PYTHON)")'
+	$(PIP_LOCKED) requirements/dev.txt
+	$(BIN)/python requirements/inputs.py
+	$(LOCK) --output-file=requirements/bootstrap.txt requirements/bootstrap.in
+	$(LOCK) --output-file=requirements/run.txt requirements/run.in
+	$(LOCK) --output-file=requirements/dev.txt requirements/dev.in
 
 # The checkers the tests run over the built site (package.json): axe-core and the
 # Nu Html Checker, at the versions package-lock.json pins. Reinstalled when the lock changes.

@@ -400,3 +400,33 @@ def test_the_quick_settings_equal_mkdocs_own(site: Site) -> None:
     site.write_config(page_size=7, author="Ban biên tập thử")
     config = load_site_config(site.config)
     assert read_settings(site.config) == settings_from(config.plugins["dvk"].config, config)
+
+
+def test_strict_mode_keeps_each_warnings_rule_and_the_count(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--strict makes a warning an error that still names its rule, with or without paths.
+
+    The JSON document and the GitHub annotations both carry the rule, and the
+    JSON the number of entries checked, whichever way the check was asked for.
+    """
+    long = site.entry("tom-tat-dai", title="Bếp ăn bán trú",
+                      summary="Một câu tóm tắt rất dài. " * 20)
+    site.entry("tom-tat-ngan", title="Ký túc xá vùng biên")
+    for paths, checked in (((), 2), ((str(long),), 1)):
+        assert site.run("check", "--strict", "--format", "json", *paths) == 1
+        document = json.loads(capsys.readouterr().out)
+        assert [(p["rule"], p["severity"]) for p in document["problems"]] == [
+            ("long-summary", "error")]
+        assert (document["checked"], document["errors"], document["warnings"]) == (checked, 1, 0)
+
+        assert site.run("check", "--strict", "--format", "github", *paths) == 1
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].startswith("::error file=")
+        assert ",title=dvk long-summary%3A summary::" in lines[0]
+        assert lines[-1] == "1 lỗi, 0 cảnh báo (1 errors, 0 warnings)"
+
+    assert site.run("check", "--format", "json") == 0  # without --strict, only a warning
+    document = json.loads(capsys.readouterr().out)
+    assert [(p["rule"], p["severity"]) for p in document["problems"]] == [
+        ("long-summary", "warning")]

@@ -19,6 +19,7 @@ from conftest import Site
 from generator.build.builder import Builder, Loaded
 from generator.core.errors import ContentErrors
 from generator.load import images
+from generator.publish import renditions
 
 FOLDER = "mo-hinh/nghe-an"
 ENTRY = "co-anh"
@@ -120,13 +121,13 @@ def srcset(value: str) -> dict[str, int]:
 def processed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The source of every image processed from now on (the call is counted, then made)."""
     calls: list[Path] = []
-    original = images.process
+    original = renditions.process
 
     def counting(path: Path, name: str, widths: Sequence[int], out: Path) -> None:
         calls.append(path)
         original(path, name, widths, out)
 
-    monkeypatch.setattr(images, "process", counting)
+    monkeypatch.setattr(renditions, "process", counting)
     return calls
 
 
@@ -273,10 +274,10 @@ def _cut_header() -> bytes:
     [
         ("anh.gif", _gif, lambda name: images._unsupported(name, "GIF")),
         ("anh-gif.jpg", _gif, lambda name: images._unsupported(name, "GIF")),
-        ("ghi-chu.jpg", _text, images._unreadable),
-        ("logo.svg", _svg, images._unreadable),
-        ("iphone.heic", _heic, images._unreadable),
-        ("cut.jpg", _cut_header, images._unreadable),
+        ("ghi-chu.jpg", _text, images.unreadable),
+        ("logo.svg", _svg, images.unreadable),
+        ("iphone.heic", _heic, images.unreadable),
+        ("cut.jpg", _cut_header, images.unreadable),
     ],
     ids=["gif", "gif-named-jpg", "text-named-jpg", "svg", "heic", "truncated-header"],
 )
@@ -369,7 +370,7 @@ def test_damaged_pixels_behind_a_sound_header_fail_the_build_at_the_src_line(
     capsys.readouterr()
     assert site.run("build") == 1
     err = capsys.readouterr().err
-    assert located(entry_file, "hong.jpg", images._unreadable("hong.jpg")) in err
+    assert located(entry_file, "hong.jpg", images.unreadable("hong.jpg")) in err
     assert site.tree_digest() == before
 
 
@@ -463,9 +464,9 @@ def test_renditions_are_cached_by_content_not_by_name(
     two.write_bytes(data)
     other.write_bytes(encoded(photo((600, 300), colour_for("other")), "JPEG"))
     cache = tmp_path / "cache"
-    first = images.renditions(one, "a.jpg", (480,), cache)
-    assert images.renditions(two, "b.jpg", (480,), cache) == first
-    assert images.renditions(other, "c.jpg", (480,), cache) != first
+    first = renditions.renditions(one, "a.jpg", (480,), cache)
+    assert renditions.renditions(two, "b.jpg", (480,), cache) == first
+    assert renditions.renditions(other, "c.jpg", (480,), cache) != first
     assert len(processed) == 2
     assert sorted(p.name for p in first.iterdir()) == ["480.jpg", "480.webp"]
 

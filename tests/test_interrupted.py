@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Site
-from generator.build.builder import _sweep_abandoned
+from generator.build.staging import sweep_abandoned
 
 ENTRIES = 300
 """Enough pages that the rendering lasts long enough to be caught halfway."""
@@ -217,7 +217,7 @@ def test_site_is_put_back_if_killed_between_two_renames(tmp_path: Path) -> None:
     (old_site / "mo-hinh").mkdir(parents=True)
     (old_site / "mo-hinh" / "index.html").write_text("trước", encoding="utf-8")
     (tmp_path / f".site.building-{_dead_pid()}").mkdir()
-    _sweep_abandoned(final)
+    sweep_abandoned(final)
     assert (final / "mo-hinh" / "index.html").read_text(encoding="utf-8") == "trước"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

@@ -48,7 +48,7 @@ def swap(staging: Path, final: Path, *, later: bool = False) -> None:
     site of 10,000 files took 0.5-2 s to delete here).
     Where the two cannot be exchanged in one step, it takes two renames, and a
     build killed between them leaves no ``final`` but ``.<final>.old-<pid>``,
-    which the next build puts back (build._sweep_abandoned).
+    which the next build puts back (generator.build.staging.sweep_abandoned).
     """
     if final.exists() and _exchange(staging, final):
         old = staging  # the old folder, now under the staging name

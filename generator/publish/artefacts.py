@@ -24,7 +24,7 @@ from generator.core import urls
 from generator.core.errors import ContentErrors, ImageProblem, Problem, display_path
 from generator.core.model import Entry, Image
 from generator.core.settings import SiteInfo, cache_dir
-from generator.load.images import EXTENSIONS, SETTINGS, rendition_name, renditions
+from generator.load.images import EXTENSIONS, rendition_name
 from generator.pages.views import EntryPage, SitePages, StatsPage
 from generator.publish.cards import render_cards, site_cards
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds
@@ -37,6 +37,7 @@ from generator.publish.opendata import (
     to_csv,
     to_json,
 )
+from generator.publish.renditions import SETTINGS, renditions
 
 
 @dataclass(frozen=True, slots=True)

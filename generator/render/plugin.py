@@ -49,6 +49,9 @@ from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
 from generator.render.sanitise import clean_body, safe_toc
 
+TEMPLATES = str(Path(__file__).with_name("templates"))
+"""The plugin's templates, package data of the wheel."""
+
 
 def site_key(site_dir: Path) -> str:
     """A short name for a site folder, to keep its build state apart from other folders'."""
@@ -140,6 +143,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # from the catalogue (on_post_build), so that an incremental build,
         # which hands MkDocs only the pages it renders, writes the same one.
         config.theme.static_templates.discard("sitemap.xml")
+        # The plugin's own templates (dvk/*.html and their partials) ship in the package,
+        # so that it builds a site anywhere it is installed. Searched last: a site's
+        # custom_dir may still override any of them.
+        if TEMPLATES not in config.theme.dirs:
+            config.theme.dirs.append(TEMPLATES)
         if not config.repo_url:
             # A relative edit_uri without repo_url makes MkDocs warn on every page.
             config.edit_uri = None

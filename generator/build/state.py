@@ -1,0 +1,163 @@
+"""What a build was made from: digests of its inputs, and the state it leaves for the next one.
+
+The inputs are digested from one stat per file (path, size, mtime), so that
+50,000 entries cost a fraction of a second; the state of the last successful
+build, page by page, tells an incremental build what to render again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from generator.core.errors import Problem, Severity
+from generator.core.settings import cache_dir
+from generator.load.history import head
+from generator.publish.feeds import source_date_epoch
+from generator.render.config import PLUGIN_NAME
+from generator.render.plugin import site_key
+
+STATE_VERSION = 2
+"""Of the build state saved in the cache; another version means a full build."""
+
+
+def _files_state(
+    root: Path, digest: Any, skipped: Path | None = None,
+    entries: dict[str, tuple[int, int]] | None = None,
+) -> None:
+    # Path, size and mtime of every file: a stat per file, no reads, so that
+    # 50,000 entries cost a fraction of a second. With ``entries``, the size
+    # and mtime of each Markdown file are kept too, for the entry cache.
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            found = sorted(os.scandir(folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            continue
+        for item in found:
+            if item.is_dir(follow_symlinks=False):
+                if skipped is None or Path(item.path) != skipped:
+                    stack.append(Path(item.path))
+            else:
+                try:
+                    info = item.stat()
+                except OSError:  # a broken link: the check reports it, the digest notes it
+                    info = item.stat(follow_symlinks=False)
+                digest.update(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                if entries is not None and item.name.endswith(".md"):
+                    entries[item.path] = (info.st_size, info.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Digests of what a build reads, in two parts.
+
+    ``shared`` covers what every page depends on: the config, the theme, the
+    generator, the tools and the editorial pages. A change there rebuilds
+    everything. ``entries`` covers the entry files and their images; a change
+    there alone rebuilds only the pages it reaches.
+    """
+
+    shared: str
+    entries: str
+    entry_files: dict[str, tuple[int, int]]
+    """Each entry file's path -> (size, mtime), as found while digesting them."""
+
+
+def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
+    """The digests of every input of a build, from one stat per file."""
+    from importlib.metadata import version
+
+    plugin = config.plugins[PLUGIN_NAME]
+    docs = Path(config.docs_dir)
+    entries_dir = docs / plugin.config.entries_dir.strip("/")
+    shared = hashlib.sha256()
+    shared.update(Path(config.config_file_path).read_bytes())
+    shared.update(f"strict={strict}".encode())
+    # The config file may take these from the environment (!ENV).
+    shared.update(f"{config.site_url}|{config.repo_url}|{config.edit_uri}".encode())
+    # Empty feeds are dated by it (generator/publish/feeds.py); checked here, before any work.
+    shared.update(f"epoch={source_date_epoch()}".encode())
+    for package in ("mkdocs", "mkdocs-material", "pagefind", "dvk"):
+        shared.update(f"{package}={version(package)}".encode())
+    _files_state(docs, shared, skipped=entries_dir)
+    if config.theme.custom_dir:
+        _files_state(Path(config.theme.custom_dir), shared)
+    _files_state(Path(__file__).parents[1], shared)  # the generator itself, for editable installs
+    entries = hashlib.sha256()
+    entry_files: dict[str, tuple[int, int]] = {}
+    _files_state(entries_dir, entries, entries=entry_files)
+    entries.update(head(docs).encode())  # a commit changes pages' "last updated" dates
+    return Inputs(shared.hexdigest(), entries.hexdigest(), entry_files)
+
+
+@dataclass
+class BuildState:
+    """What the last successful build of a site folder was made from, page by page."""
+
+    shared: str
+    entries: str
+    site: str
+    site_id: tuple[int, int]
+    """Inode and mtime of site/ after the build: another folder there means a full build."""
+    pages: dict[str, str]
+    """Generated page (source URI) -> digest of what it was rendered from."""
+    statics: dict[str, str]
+    """Published file (destination URI) -> digest of its source."""
+    search: str
+    """Digest of the entries the search index was made from."""
+    entry_count: int
+    warnings: list[dict[str, Any]]
+    version: int = 0
+
+    def problems(self) -> tuple[Problem, ...]:
+        """The warnings of that build, to report again."""
+        return tuple(Problem(**{**w, "severity": Severity(w["severity"])})
+                     for w in self.warnings)
+
+
+def _site_id(final: Path) -> tuple[int, int]:
+    info = final.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def _state_file(config: MkDocsConfig) -> Path:
+    site = site_key(Path(config.site_dir))
+    return cache_dir(Path(config.config_file_path).parent) / f"last-build-{site}.pickle"
+
+
+def previous_state(config: MkDocsConfig) -> BuildState | None:
+    """The state of the build that made site/, if site/ is still that build's folder."""
+    final = Path(config.site_dir)
+    try:
+        state = pickle.loads(_state_file(config).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    if not isinstance(state, BuildState) or state.version != STATE_VERSION:
+        return None
+    if state.site != str(final) or not final.is_dir() or _site_id(final) != state.site_id:
+        return None
+    return state
+
+
+def record_state(config: MkDocsConfig, state: BuildState) -> None:
+    # Pickled, not JSON: 54,000 page digests load and save in a tenth of the time.
+    state.site_id = _site_id(Path(config.site_dir))
+    state_file = _state_file(config)
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    scratch = state_file.with_name(f"{state_file.name}.{os.getpid()}")
+    scratch.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    scratch.replace(state_file)
+
+
+def forget_state(config: MkDocsConfig) -> None:
+    # Called before site/ is changed in place: if the build dies half-way, the
+    # next one must not trust the old state, and rebuilds everything.
+    _state_file(config).unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from generator.check.file import check_file
 from generator.check.lints import Titled, similar_titles
 from generator.check.rules import Identified, check_ids
+from generator.core import urls
 from generator.core.errors import ConfigError, Problem, display_path, raise_on_errors
 from generator.core.model import Entry
 from generator.core.provinces import ProvinceRegistry, default_registry
@@ -306,7 +307,7 @@ def _guard_old_ids(settings: Settings, targets: Targets, rows: Sequence[Row]) ->
 
 def _gone(settings: Settings, path: str, old_id: str, deleted: bool) -> Problem:
     shown = display_path(Path(path), settings.root)
-    url = f"/{settings.entries_dir}/{old_id}/"
+    url = f"/{urls.entry(old_id)}"
     if deleted:
         return Problem(
             shown, 0, "id",

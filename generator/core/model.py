@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.core import urls
 from generator.core.provinces import OldProvince, Province
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -291,7 +292,7 @@ class Entry:
     @property
     def url(self) -> str:
         """The permanent URL path, relative to the site root."""
-        return f"mo-hinh/{self.id}/"
+        return urls.entry(self.id)
 
     @property
     def year(self) -> int:

@@ -42,6 +42,8 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 HEADERS = "_headers"
 """The HTTP headers file of Netlify and Cloudflare Pages (the Content-Security-Policy)."""
+FONTS = "assets/fonts/"
+"""The site's own subset fonts (Be Vietnam Pro); the stylesheet names them there."""
 SEARCH_INDEX = "pagefind"
 """The search index's folder."""
 
@@ -56,24 +58,11 @@ def entry_source(entry_id: str) -> str:
     return f"{ENTRIES}{entry_id}.md"
 
 
-def province(slug: str) -> str:
-    """A province's index: ``tinh-thanh/<slug>/``."""
-    return f"{PROVINCES}{slug}/"
-
-
-def field(slug: str) -> str:
-    """A field's index: ``linh-vuc/<slug>/``."""
-    return f"{FIELDS}{slug}/"
-
-
-def year(value: int) -> str:
-    """A year's index: ``nam/<year>/``."""
-    return f"{YEARS}{value}/"
-
-
-def kind(slug: str) -> str:
-    """A kind's index: ``loai/<slug>/``."""
-    return f"{KINDS}{slug}/"
+def index(facet: str, key: str | int) -> str:
+    """The first page of a facet's index: ``tinh-thanh/nghe-an/``, ``linh-vuc/kinh-te/``,
+    ``nam/2024/``, ``loai/tap-the/``; ``facet`` is ``PROVINCES``, ``FIELDS``, ``YEARS``
+    or ``KINDS``."""
+    return f"{facet}{key}/"
 
 
 def search(filter_key: str, value: str) -> str:

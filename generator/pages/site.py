@@ -142,7 +142,7 @@ def data_page(catalogue: Catalogue) -> DataPage:
     for province in catalogue.provinces:
         count = len(catalogue.in_province(province))
         if count:
-            stem = urls.province(province.slug).rstrip("/")
+            stem = urls.index(urls.PROVINCES, province.slug).rstrip("/")
             files.append(DataFile(province.full_name, count, f"{stem}.csv", f"{stem}.json"))
     title, url = LICENCES.get(site.data_licence, (site.data_licence, ""))
     return DataPage(tuple(files), tuple((c.name, c.type, c.title, c.description) for c in COLUMNS),
@@ -170,7 +170,7 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
     province_items = []
     for province in catalogue.provinces:
         entries = catalogue.in_province(province)
-        url = urls.province(province.slug)
+        url = urls.index(urls.PROVINCES, province.slug)
         _listing(
             pages, url, index="province", heading=province.full_name,
             entries=entries, size=size, catalogue=catalogue, province=province,
@@ -183,7 +183,7 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
     field_items = []
     for field_of_work in catalogue.fields:
         entries = catalogue.by_field.get(field_of_work.slug, ())
-        url = urls.field(field_of_work.slug)
+        url = urls.index(urls.FIELDS, field_of_work.slug)
         _listing(
             pages, url, index="field", heading=field_of_work.label,
             entries=entries, size=size, catalogue=catalogue,
@@ -195,23 +195,24 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
     year_items = []
     for year, entries in catalogue.by_year.items():
         _listing(
-            pages, urls.year(year), index="year", heading=f"Năm {year}",
+            pages, urls.index(urls.YEARS, year), index="year", heading=f"Năm {year}",
             entries=entries, size=size, catalogue=catalogue,
             search=urls.search(urls.SEARCH_YEAR, str(year)),
             description=f"Các mô hình \"Dân vận khéo\" năm {year}.",
         )
-        year_items.append(HubItem(str(year), urls.year(year), len(entries)))
+        year_items.append(HubItem(str(year), urls.index(urls.YEARS, year), len(entries)))
 
     kind_items = []
     for kind in Kind:
         entries = catalogue.by_kind.get(kind, ())
         _listing(
-            pages, urls.kind(kind.slug), index="kind", heading=f"Mô hình {kind.label.lower()}",
+            pages, urls.index(urls.KINDS, kind.slug), index="kind",
+            heading=f"Mô hình {kind.label.lower()}",
             entries=entries, size=size, catalogue=catalogue,
             search=urls.search(urls.SEARCH_KIND, kind.slug),
             description=f"Các mô hình \"Dân vận khéo\" {kind.label.lower()}.",
         )
-        kind_items.append(HubItem(kind.label, urls.kind(kind.slug), len(entries)))
+        kind_items.append(HubItem(kind.label, urls.index(urls.KINDS, kind.slug), len(entries)))
 
     hubs = (
         (urls.PROVINCES, "Tỉnh, thành phố", "province", province_items),

@@ -157,7 +157,7 @@ def spoken_count(count: int) -> str:
 
 
 def _link(root: str, province: Province) -> str:
-    return root + urls.province(province.slug)
+    return root + urls.index(urls.PROVINCES, province.slug)
 
 
 def province_map(catalogue: Catalogue, root: str = "", ident: str = "dvk-map") -> Markup:

@@ -86,12 +86,12 @@ def site_feeds(catalogue: Catalogue) -> list[Feed]:
     # its own feed, so each gets one, even while it is empty.
     for province in catalogue.provinces:
         feeds.append(Feed(
-            f"tinh-thanh/{province.slug}/", f"{site_name}: {province.full_name}",
+            urls.index(urls.PROVINCES, province.slug), f"{site_name}: {province.full_name}",
             f"Các mô hình \"Dân vận khéo\" mới nhất của {province.full_name}.",
             tuple(by_province.get(province.slug, ()))))
     for field in catalogue.fields:
         feeds.append(Feed(
-            f"linh-vuc/{field.slug}/", f"{site_name}: {field.label}",
+            urls.index(urls.FIELDS, field.slug), f"{site_name}: {field.label}",
             f"Các mô hình \"Dân vận khéo\" mới nhất, lĩnh vực {field.label}.",
             tuple(by_field.get(field.slug, ()))))
     return feeds

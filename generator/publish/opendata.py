@@ -50,8 +50,8 @@ def tables(catalogue: Catalogue, cites: dict[str, Citation]) -> list[Table]:
     for province in catalogue.provinces:
         entries: Sequence[Entry] = catalogue.in_province(province)
         if entries:
-            found.append(Table(urls.province(province.slug).rstrip("/"), province.full_name,
-                               tuple(cites[e.id] for e in entries)))
+            stem = urls.index(urls.PROVINCES, province.slug).rstrip("/")
+            found.append(Table(stem, province.full_name, tuple(cites[e.id] for e in entries)))
     return found
 
 

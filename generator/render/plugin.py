@@ -142,7 +142,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # MkDocs' sitemap template walks every page of the build; ours is written
         # from the catalogue (on_post_build), so that an incremental build,
         # which hands MkDocs only the pages it renders, writes the same one.
-        config.theme.static_templates.discard("sitemap.xml")
+        config.theme.static_templates.discard(urls.SITEMAP)
         # The plugin's own templates (dvk/*.html and their partials) ship in the package,
         # so that it builds a site anywhere it is installed. Searched last: a site's
         # custom_dir may still override any of them.
@@ -214,7 +214,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         found = {s.dest_uri: s for s in published_files(catalogue, self.plan.site_pages,
                                                         cache_dir(root) / "cards")}
         for name, path in font_files(cache_dir(root) / "fonts").items():
-            dest = f"assets/fonts/{name}"
+            dest = f"{urls.FONTS}{name}"
             found[dest] = StaticFile(dest, path=path)
         self._statics = (catalogue, found)
         return found
@@ -296,10 +296,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.filters["vi_number"] = vi_number
         env.filters["cite_html"] = lambda text: Markup(as_html(text))
         env.globals.update(
-            province_url=lambda province: urls.province(province.slug),
-            field_url=lambda field_of_work: urls.field(field_of_work.slug),
-            year_url=urls.year,
-            kind_url=lambda kind: urls.kind(kind.slug),
+            province_url=lambda province: urls.index(urls.PROVINCES, province.slug),
+            field_url=lambda field_of_work: urls.index(urls.FIELDS, field_of_work.slug),
+            year_url=lambda year: urls.index(urls.YEARS, year),
+            kind_url=lambda kind: urls.index(urls.KINDS, kind.slug),
         )
         # The policy again in each page's head, for hosts that send no headers (theme/main.html).
         env.globals["dvk_csp_meta"] = csp(meta=True)

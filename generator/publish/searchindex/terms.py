@@ -1,0 +1,144 @@
+"""What the search index is made of: syllables, terms and bigrams of each entry's fields.
+
+The rules are docs/search-index.md's, which the browser runtime follows too:
+a syllable is a run of characters that fold to ``a-z0-9``; its *term* is the
+run folded (marks stripped, đ → d), its *variant* the run as written, lower
+case. Vietnamese writes one syllable per word, so terms are syllables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+
+from generator.catalogue.catalogue import Catalogue
+from generator.core.model import Entry, Kind
+
+VERSION = 1
+"""Of the index format: the runtime refuses another."""
+MAX_SYLLABLE = 24
+"""Longer runs are not words (a hash, a long number) and are not indexed."""
+MAX_QUERY_SYLLABLES = 8
+WEIGHTS = {"title": 8, "place": 4, "summary": 2, "body": 1}
+"""Field weights: title > unit, locality, province names > summary, results > body."""
+BIGRAM_FIELDS = ("title", "place")
+"""Adjacent syllables lift a result where phrases are short and decisive; bodies would
+multiply the index for little."""
+K1, B = 1.2, 0.75
+SCALE = 10
+"""An impact is the BM25 score times this, rounded, in 1..255."""
+HEAD = 1000
+"""Postings kept per term for ranking, highest impact first."""
+ACCENT = 24
+"""Added for each syllable typed with marks that the result writes the same way."""
+PREFIX_TERMS = 20
+"""Terms a last, unfinished syllable stands for, commonest first."""
+FACETS = ("tinh", "linh-vuc", "nam", "loai")
+
+_D_STROKE = str.maketrans({"đ": "d"})
+_MARKDOWN_TARGET = re.compile(r"\]\([^)\n]*\)|<!--.*?-->|<[^>\n]+>|\{:[^}\n]*\}", re.DOTALL)
+
+
+def fold(text: str) -> str:
+    """Marks stripped and đ mapped to d, of lower-case NFC text: "đường" -> "duong"."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", kept.translate(_D_STROKE))
+
+
+@cache
+def _word_pattern() -> re.Pattern[str]:
+    # Every code point of the Basic Multilingual Plane whose folded form is a-z or 0-9;
+    # outside it nothing folds to ASCII. Computed once: about 0.2 s.
+    ascii_word = re.compile(r"[a-z0-9]+")
+    ranges: list[str] = []
+    start = previous = -2
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if ascii_word.fullmatch(fold(chr(code))):
+            if code != previous + 1:
+                if start >= 0:
+                    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+                start = code
+            previous = code
+    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+    return re.compile(f"[{''.join(ranges)}]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Syllable:
+    """One indexed syllable: as written (lower case) and folded."""
+
+    variant: str
+    term: str
+
+
+def syllables(text: str) -> list[Syllable | None]:
+    """The syllables of ``text`` in order; None where an over-long run was dropped.
+
+    The gaps keep two syllables on either side of a dropped run from making a bigram.
+    """
+    found: list[Syllable | None] = []
+    for run in _word_pattern().findall(unicodedata.normalize("NFC", text).lower()):
+        found.append(Syllable(run, fold(run)) if len(run) <= MAX_SYLLABLE else None)
+    return found
+
+
+def query_syllables(query: str) -> list[Syllable]:
+    """A query's syllables, the first ``MAX_QUERY_SYLLABLES`` of them."""
+    return [s for s in syllables(query) if s is not None][:MAX_QUERY_SYLLABLES]
+
+
+def bigrams(found: Sequence[Syllable | None]) -> Iterator[str]:
+    """``"<term> <term>"`` for each two adjacent syllables."""
+    for first, second in pairwise(found):
+        if first is not None and second is not None:
+            yield f"{first.term} {second.term}"
+
+
+def _plain(markdown: str) -> str:
+    # Link targets, HTML tags, comments and attribute lists are not the entry's words.
+    return _MARKDOWN_TARGET.sub(" ", markdown)
+
+
+def fields(entry: Entry) -> dict[str, list[str]]:
+    """Each weighted field's texts; syllables and bigrams never run from one text to the next."""
+    place = [entry.unit or "", entry.locality or "", entry.province.name,
+             entry.province.full_name, entry.old_province.name if entry.old_province else ""]
+    return {
+        "title": [entry.title],
+        "place": [text for text in place if text],
+        "summary": [entry.summary, *entry.results],
+        "body": [_plain(entry.body)],
+    }
+
+
+def document_order(catalogue: Catalogue) -> list[Entry]:
+    """Entries in document-id order: every facet combination is one run of ids."""
+    provinces = {p.slug: i for i, p in enumerate(catalogue.provinces)}
+    field_index = {f.slug: i for i, f in enumerate(catalogue.fields)}
+    kinds = {k: i for i, k in enumerate(Kind)}
+    # The catalogue is in title order already; a stable sort keeps it within a date.
+    return sorted(catalogue.entries, key=lambda e: (
+        provinces[e.province.slug], field_index[e.field.slug], -e.year, kinds[e.kind],
+        -e.date.toordinal()))
+
+
+def facet_values(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
+    """Each facet's values as (URL key, label), in document-id order."""
+    return {
+        "tinh": [(p.slug, p.name) for p in catalogue.provinces],
+        "linh-vuc": [(f.slug, f.label) for f in catalogue.fields],
+        "nam": [(str(y), str(y)) for y in catalogue.years],
+        "loai": [(k.slug, k.label) for k in Kind],
+    }
+
+
+def facet_key(entry: Entry) -> tuple[str, str, str, str]:
+    """An entry's value of each facet, as URL keys."""
+    return (entry.province.slug, entry.field.slug, str(entry.year), entry.kind.slug)

@@ -22,6 +22,7 @@ from generator.publish.searchindex.terms import (
     HEAD,
     PREFIX_TERMS,
     WEIGHTS,
+    Syllable,
     bigrams,
     document_order,
     facet_key,
@@ -117,6 +118,11 @@ class Reference:
                   for facet in FACETS}
         wanted = {facet: values for facet, values in wanted.items() if values}
         found = query_syllables(query)
+        prefix = prefix and not query.endswith(" ")
+        # Adjacent as in text: an over-long run dropped between two syllables parts them.
+        kept: list[tuple[int, Syllable]] = [
+            (i, s) for i, s in enumerate(syllables(query)) if s is not None][:len(found)]
+        adjacent = [(first, second) for (i, first), (j, second) in pairwise(kept) if j == i + 1]
         if not found:
             if not wanted:
                 return [], {facet: {} for facet in FACETS}, 0
@@ -140,10 +146,9 @@ class Reference:
             for syllable, names in zip(found, expansions, strict=True):
                 total += max(self.impacts[t].get(doc, 0) for t in names)
                 exact = syllable.term if syllable.term in self.match else None
-                if (syllable.variant != syllable.term and exact is not None
-                        and self.variant[exact].get(doc) == syllable.variant):
+                if exact is not None and self.variant[exact].get(doc) == syllable.variant:
                     total += ACCENT
-            for first, second in pairwise(found):
+            for first, second in adjacent:
                 if second.term in self.match:
                     total += self.pairs.get(f"{first.term} {second.term}", {}).get(doc, 0)
             return total

@@ -78,14 +78,25 @@ class Syllable:
     term: str
 
 
+_SYLLABLES: dict[str, Syllable] = {}
+"""Each run met so far, folded once: a catalogue repeats a few thousand syllables."""
+
+
 def syllables(text: str) -> list[Syllable | None]:
     """The syllables of ``text`` in order; None where an over-long run was dropped.
 
     The gaps keep two syllables on either side of a dropped run from making a bigram.
     """
+    known = _SYLLABLES
     found: list[Syllable | None] = []
     for run in _word_pattern().findall(unicodedata.normalize("NFC", text).lower()):
-        found.append(Syllable(run, fold(run)) if len(run) <= MAX_SYLLABLE else None)
+        syllable = known.get(run)
+        if syllable is None:
+            if len(run) > MAX_SYLLABLE:
+                found.append(None)
+                continue
+            syllable = known[run] = Syllable(run, fold(run))
+        found.append(syllable)
     return found
 
 

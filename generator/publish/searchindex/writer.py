@@ -46,8 +46,15 @@ CARDS = 16
 """Documents per card file: ten results spread over the ids cost ten small files."""
 
 
+_ONE_BYTE = [bytes((value,)) for value in range(0x80)]
+
+
 def varint(value: int) -> bytes:
     """Unsigned LEB128."""
+    if value < 0x80:
+        return _ONE_BYTE[value]
+    if value < 0x4000:
+        return bytes((value & 0x7F | 0x80, value >> 7))
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -65,13 +72,6 @@ def fnv1a(text: str) -> int:
     for byte in text.encode():
         hashed = ((hashed ^ byte) * 0x01000193) & 0xFFFFFFFF
     return hashed
-
-
-def impact(tf: float, dl: float, avgdl: float, df: int, n: int) -> int:
-    """The one-byte BM25 contribution of a term occurring ``tf`` weighted times."""
-    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
-    return min(255, max(1, math.floor(score * SCALE + 0.5)))
 
 
 @dataclass
@@ -92,71 +92,85 @@ class Gathered:
     lengths: list[int]
 
 
-def _variant(counts: Counter[str]) -> str:
-    # The commonest spelling in the document; ties go to the first in code-point order.
-    top = max(counts.values())
-    return min(v for v, c in counts.items() if c == top)
-
-
 def gather(entries: Sequence[Entry]) -> Gathered:
     """Each term's and bigram's postings (in id order) and each document's weighted length."""
     terms: defaultdict[str, Postings] = defaultdict(Postings)
     pairs: defaultdict[str, Postings] = defaultdict(Postings)
     lengths: list[int] = []
     for doc, entry in enumerate(entries):
-        weighted: Counter[str] = Counter()
-        spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        pair_weighted: Counter[str] = Counter()
+        weighted: dict[str, int] = {}
+        spelled: dict[tuple[str, str], int] = {}
+        pair_weighted: dict[str, int] = {}
         length = 0
         for name, texts in fields(entry).items():
             weight = WEIGHTS[name]
             for text in texts:
                 found = syllables(text)
-                for syllable in found:
+                # Counted in C first: a body repeats its syllables.
+                for syllable, count in Counter(found).items():
                     if syllable is None:
                         continue
-                    weighted[syllable.term] += weight
-                    spelled[syllable.term][syllable.variant] += 1
-                    length += weight
+                    term = syllable.term
+                    weighted[term] = weighted.get(term, 0) + weight * count
+                    key = (term, syllable.variant)
+                    spelled[key] = spelled.get(key, 0) + count
+                    length += weight * count
                 if name in BIGRAM_FIELDS:
-                    for key in bigrams(found):
-                        pair_weighted[key] += weight
+                    for pair in bigrams(found):
+                        pair_weighted[pair] = pair_weighted.get(pair, 0) + weight
         lengths.append(length)
+        # The commonest spelling in the document; ties go to the first in code-point order.
+        chosen: dict[str, tuple[int, str]] = {}
+        for (term, variant), count in spelled.items():
+            best = chosen.get(term)
+            if best is None or count > best[0] or (count == best[0] and variant < best[1]):
+                chosen[term] = (count, variant)
         for term in sorted(weighted):
             postings = terms[term]
             postings.docs.append(doc)
             postings.weighted.append(weighted[term])
-            postings.variants.append(_variant(spelled[term]))
-        for key in sorted(pair_weighted):
-            postings = pairs[key]
+            postings.variants.append(chosen[term][1])
+        for pair in sorted(pair_weighted):
+            postings = pairs[pair]
             postings.docs.append(doc)
-            postings.weighted.append(pair_weighted[key])
+            postings.weighted.append(pair_weighted[pair])
     return Gathered(dict(terms), dict(pairs), lengths)
 
 
-def head(postings: Postings, lengths: Sequence[int], avgdl: float, n: int
-         ) -> list[tuple[int, int, str]]:
-    """(id, impact, variant) of the highest impacts, ties by id, at most ``HEAD``."""
+def normalisers(lengths: Sequence[int], avgdl: float) -> list[float]:
+    """Each document's ``K1 · (1 - B + B · dl / avgdl)``, the length part of BM25."""
+    return [K1 * (1 - B + B * dl / avgdl) for dl in lengths]
+
+
+def head(postings: Postings, norms: Sequence[float], n: int) -> list[tuple[int, int, str]]:
+    """(id, impact, variant) of the highest impacts, ties by id, at most ``HEAD``.
+
+    ``impact``'s arithmetic, operation for operation, with each document's
+    length part computed once (``normalisers``).
+    """
     df = len(postings.docs)
-    scored = [(impact(w, lengths[d], avgdl, df, n), d, v) for d, w, v in zip(
-        postings.docs, postings.weighted, postings.variants or [""] * df, strict=True)]
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    return [(d, i, v) for i, d, v in scored[:HEAD]]
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    floor = math.floor
+    scored = []
+    for i, (d, w) in enumerate(zip(postings.docs, postings.weighted, strict=True)):
+        value = floor(idf * w * (K1 + 1) / (w + norms[d]) * SCALE + 0.5)
+        scored.append((-(255 if value > 255 else 1 if value < 1 else value), d, i))
+    scored.sort()
+    variants = postings.variants
+    return [(d, -v, variants[i] if variants else "") for v, d, i in scored[:HEAD]]
 
 
 def match_set(docs: Sequence[int], n: int) -> bytes:
     """The sorted ids as varint gaps or as a bitmap, whichever is smaller (ties: gaps)."""
-    gaps = bytearray()
-    previous = -1
-    for doc in docs:
-        gaps += varint(doc - previous)
-        previous = doc
-    bitmap = bytearray((n + 7) // 8)
-    for doc in docs:
-        bitmap[doc // 8] |= 1 << (doc % 8)
-    if len(bitmap) < len(gaps):
+    gaps = [doc - previous for previous, doc in zip((-1, *docs), docs, strict=False)]
+    encoded = bytes(gaps) if max(gaps, default=0) < 0x80 else b"".join(map(varint, gaps))
+    size = (n + 7) // 8
+    if size < len(encoded):
+        bitmap = bytearray(size)
+        for doc in docs:
+            bitmap[doc >> 3] |= 1 << (doc & 7)
         return varint(len(docs)) + b"\x01" + bytes(bitmap)
-    return varint(len(docs)) + b"\x00" + bytes(gaps)
+    return varint(len(docs)) + b"\x00" + encoded
 
 
 def _json(path: Path, value: Any) -> None:
@@ -195,7 +209,7 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
     entries = document_order(catalogue)
     n = len(entries)
     gathered = gather(entries)
-    avgdl = sum(gathered.lengths) / n if n else 1.0
+    norms = normalisers(gathered.lengths, sum(gathered.lengths) / n if n else 1.0)
     shutil.rmtree(out, ignore_errors=True)
     for folder in ("d", "t", "b", "c"):
         (out / folder).mkdir(parents=True)
@@ -207,7 +221,7 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
         for term_id in range(start, min(start + DICTIONARY_SHARD, len(terms))):
             term = terms[term_id]
             postings = gathered.terms[term]
-            top = head(postings, gathered.lengths, avgdl, n)
+            top = head(postings, norms, n)
             variants = sorted({v for _, _, v in top})
             position = {v: i for i, v in enumerate(variants)}
             data = bytearray(match_set(postings.docs, n))
@@ -223,7 +237,7 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
     shards = _bigram_shards(len(keys))
     contents: list[bytearray] = [bytearray() for _ in range(shards)]
     for key in keys:
-        top = head(gathered.bigrams[key], gathered.lengths, avgdl, n)
+        top = head(gathered.bigrams[key], norms, n)
         encoded = key.encode()
         data = contents[fnv1a(key) % shards]
         data += varint(len(encoded)) + encoded + varint(len(top))

@@ -34,8 +34,10 @@ class QueryCost:
 
 
 def _is_search_request(url: str) -> bool:
+    # The site's own index and runtime; "/pagefind/" is the peer's index, on the same pages.
     path = urlsplit(url).path
-    return "/pagefind/" in path or path.endswith("/dvk-search.js")
+    return ("/tim-kiem/chi-muc/" in path or "/pagefind/" in path
+            or path.endswith(("/dvk-search.js", "/dvk-index.js")))
 
 
 def measure(site_dir: Path, queries: Sequence[str]) -> list[QueryCost]:

@@ -9,10 +9,13 @@ runtime or the spec. Only the tokeniser and the document order are shared.
 
 from __future__ import annotations
 
+import json
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
+from pathlib import Path
 
 from generator.catalogue.catalogue import Catalogue
 from generator.publish.searchindex.terms import (
@@ -124,8 +127,6 @@ class Reference:
             (i, s) for i, s in enumerate(syllables(query)) if s is not None][:len(found)]
         adjacent = [(first, second) for (i, first), (j, second) in pairwise(kept) if j == i + 1]
         if not found:
-            if not wanted:
-                return [], {facet: {} for facet in FACETS}, 0
             every = range(self.n)
             listed = [d for d in every if self._passes(d, wanted)]
             return listed[:limit], self._counts(every, wanted), len(listed)
@@ -155,3 +156,62 @@ class Reference:
 
         ranked = sorted(listed, key=lambda d: (-score(d), d))
         return ranked[:limit], self._counts(matched, wanted), len(listed)
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def read_postings(data: bytes, n: int) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """A term file decoded as docs/search-index.md says: (match set, head)."""
+    count, at = _varint(data, 0)
+    kind, at = data[at], at + 1
+    docs: list[int] = []
+    if kind == 0:
+        previous = -1
+        for _ in range(count):
+            gap, at = _varint(data, at)
+            previous += gap
+            docs.append(previous)
+    else:
+        bitmap = data[at:at + (n + 7) // 8]
+        at += len(bitmap)
+        docs = [i for i in range(n) if bitmap[i // 8] >> (i % 8) & 1]
+    assert len(docs) == count
+    size, at = _varint(data, at)
+    head = []
+    for _ in range(size):
+        doc, at = _varint(data, at)
+        value, at = data[at], at + 1
+        variant, at = _varint(data, at)
+        head.append((doc, value, variant))
+    assert at == len(data)
+    return docs, head
+
+
+def found_in_index(index: Path, query: str) -> set[str]:
+    """The URLs of the entries whose indexed text holds every syllable of ``query``.
+
+    Read from a built site's index files alone, the way the runtime reads them
+    (without ranking): what a reader's search would list.
+    """
+    manifest = json.loads((index / "manifest.json").read_text("utf-8"))
+    n = manifest["N"]
+    matched: set[int] | None = None
+    for syllable in query_syllables(query):
+        shard = bisect_right(manifest["dict"], syllable.term) - 1
+        terms = {entry[0] for entry in json.loads(
+            (index / "d" / f"{max(shard, 0)}.json").read_text("utf-8"))}
+        docs = set(read_postings((index / "t" / f"{syllable.term}.bin").read_bytes(), n)[0]
+                   ) if syllable.term in terms else set()
+        matched = docs if matched is None else matched & docs
+    size = manifest["cards"]
+    return {json.loads((index / "c" / f"{doc // size}.json").read_text("utf-8"))[doc % size][0]
+            for doc in matched or ()}

@@ -69,8 +69,9 @@ def test_policy_is_strict() -> None:
         assert "'unsafe-inline'" not in policy.get(name, []), name
         assert "'unsafe-eval'" not in policy.get(name, []), name
         assert "'unsafe-hashes'" not in policy.get(name, []), name
-    # Pagefind's WebAssembly is the one exception, and the narrowest one.
-    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+    # Search is plain JavaScript: no WebAssembly, no worker.
+    assert policy["script-src"] == ["'self'"]
+    assert policy["worker-src"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert "X-Frame-Options" not in dict(HEADERS)  # frame-ancestors replaces it
@@ -299,7 +300,7 @@ def test_palette_toggle_switches_and_remembers_the_scheme(tab: Tab, server: str)
 
 @pytest.mark.browser
 def test_search_and_filters_work(tab: Tab, server: str) -> None:
-    """Pagefind loads its WebAssembly (in its worker), finds results, and a filter narrows them."""
+    """Under the policy, the search runtime finds results, and a filter narrows them."""
     page = tab.page
     page.goto(server + "tim-kiem/")
     page.locator("#dvk-search-q").fill("ky tuc xa")

@@ -159,7 +159,7 @@ def test_interrupted_build_cleans_up_and_leaves_site_as_it_was(copy: Site) -> No
     assert "Traceback" not in err
     assert_group_ends(build.pid)
     assert leftovers(copy) == []
-    assert list((copy.root.parent / "tmp").iterdir()) == []  # Pagefind's scratch folder too
+    assert list((copy.root.parent / "tmp").iterdir()) == []  # no helper left a scratch folder
     assert copy.tree_digest() == before
 
 

@@ -12,6 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from search_reference import read_postings
 
 from conftest import REPO
 from generator.catalogue.catalogue import Catalogue, load_catalogue
@@ -25,44 +26,6 @@ from generator.render.config import read_settings
 def bundled() -> Catalogue:
     """The bundled content's catalogue."""
     return load_catalogue(read_settings(REPO / "site_config.yml"))
-
-
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
-
-
-def _postings(data: bytes, n: int) -> tuple[list[int], list[tuple[int, int, int]]]:
-    """A term file decoded as the spec says: (match set, head)."""
-    count, at = _varint(data, 0)
-    kind, at = data[at], at + 1
-    docs: list[int] = []
-    if kind == 0:
-        previous = -1
-        for _ in range(count):
-            gap, at = _varint(data, at)
-            previous += gap
-            docs.append(previous)
-    else:
-        bitmap = data[at:at + (n + 7) // 8]
-        at += len(bitmap)
-        docs = [i for i in range(n) if bitmap[i // 8] >> (i % 8) & 1]
-    assert len(docs) == count
-    size, at = _varint(data, at)
-    head = []
-    for _ in range(size):
-        doc, at = _varint(data, at)
-        value, at = data[at], at + 1
-        variant, at = _varint(data, at)
-        head.append((doc, value, variant))
-    assert at == len(data)
-    return docs, head
 
 
 def test_folding_and_syllables_follow_the_spec() -> None:
@@ -88,7 +51,7 @@ def test_numbers_and_hashes_are_the_specs() -> None:
     assert match_set([0, 2], 1000) == b"\x02\x00\x01\x02"  # gaps from -1
     dense = match_set(list(range(0, 80, 2)), 80)
     assert dense[:2] == b"\x28\x01" and len(dense) == 2 + 10  # the bitmap is smaller
-    assert _postings(dense + b"\x00", 80)[0] == list(range(0, 80, 2))
+    assert read_postings(dense + b"\x00", 80)[0] == list(range(0, 80, 2))
 
 
 def test_the_index_of_the_bundled_site_reads_back(bundled: Catalogue, tmp_path: Path) -> None:
@@ -105,8 +68,8 @@ def test_the_index_of_the_bundled_site_reads_back(bundled: Catalogue, tmp_path: 
     for number, first in enumerate(manifest["dict"]):
         shard = json.loads((tmp_path / "d" / f"{number}.json").read_text("utf-8"))
         assert shard[0][0] == first
-        for term, df, term_id, variants in shard:
-            docs, head = _postings((tmp_path / "t" / f"{term_id}.bin").read_bytes(), n)
+        for term, df, variants in shard:
+            docs, head = read_postings((tmp_path / "t" / f"{term}.bin").read_bytes(), n)
             assert len(docs) == df and docs == sorted(set(docs))
             assert len(head) == min(df, HEAD)
             assert head == sorted(head, key=lambda h: (-h[1], h[0]))

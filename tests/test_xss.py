@@ -401,7 +401,7 @@ def test_no_payload_runs_on_any_page(browser: Browser, served: str) -> None:
 
 @pytest.mark.browser
 def test_search_results_show_payload_titles_as_text(browser: Browser, served: str) -> None:
-    """Pagefind's records and the search page render titles and summaries as text."""
+    """The search index's cards and the search page render titles and summaries as text."""
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -7,7 +7,6 @@ replaces site/ only once the whole build has succeeded.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from dataclasses import asdict, dataclass, replace
@@ -29,20 +28,16 @@ from generator.build.state import (
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.check.file import EntryCache
 from generator.core import urls
-from generator.core.errors import Problem, SearchIndexError
+from generator.core.errors import Problem
 from generator.core.folders import discard, swap
 from generator.core.progress import Progress, Silent
 from generator.core.settings import cache_dir
 from generator.load.history import file_dates
 from generator.pages.digests import page_digest
 from generator.pages.site import build_pages
-from generator.publish.search import (
-    SearchIndexJob,
-    start_search_index,
-)
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
-from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin, records_dir
+from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin
 
 log = logging.getLogger("mkdocs.commands.serve")
 
@@ -102,21 +97,14 @@ def _nav_sources(items: Any) -> set[str]:
     return found
 
 
-def _search_digest(catalogue: Catalogue) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for entry in catalogue.entries:
-        digest.update(entry.digest.encode())
-    return digest.hexdigest()
-
-
 class Builder:
     """Builds one site, again and again: what ``dvk build`` runs once and ``dvk serve`` keeps.
 
     A build is full when the config, theme, generator or editorial pages
     changed, or when site/ is not the folder the last build made. Otherwise it
     is incremental: it renders only the pages whose inputs changed (an edited
-    entry's page and the index pages that list it), copies only changed images,
-    re-indexes search only if an entry changed, and hard-links every unchanged
+    entry's page and the index pages that list it), copies only changed images
+    and search index files, and hard-links every unchanged
     file of site/ beside the new ones. Either way the new site is complete in a
     staging folder before it replaces site/ in one step, so a build that fails,
     is interrupted or is killed leaves site/ exactly as it was.
@@ -124,14 +112,12 @@ class Builder:
 
     def __init__(self, config_file: Path, *, strict: bool = False,
                  progress: Progress | None = None, site_dir: Path | None = None,
-                 background_search: bool = False, in_place: bool = False) -> None:
+                 in_place: bool = False) -> None:
         self.config_file = config_file
         self.strict = strict
         self.progress = progress
         self.site_dir = site_dir
         """Where to build, instead of the config's site_dir (``dvk serve`` builds in the cache)."""
-        self.background_search = background_search
-        """Put the pages in place first and refresh the search index after (``dvk serve``)."""
         self.in_place = in_place
         """Move an incremental build's files into the site one by one (``dvk serve``).
 
@@ -139,7 +125,6 @@ class Builder:
         but a build killed meanwhile leaves the site part old, part new. Only
         for a private preview, which the next build then makes in full.
         """
-        self._search: tuple[SearchIndexJob, threading.Thread] | None = None
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read by this process: what makes ``dvk serve`` rebuild fast."""
@@ -148,7 +133,6 @@ class Builder:
 
     def build(self, *, clean: bool = False) -> Loaded | Unchanged:
         """Build site/; see the class for what is rebuilt."""
-        self._stop_search()
         with self._lock:
             return self._build(clean)
 
@@ -173,15 +157,8 @@ class Builder:
         loaded = check(config, strict=self.strict, cache=self.entry_cache,
                        entry_files=now.entry_files)
         catalogue = loaded.catalogue
-        searched = _search_digest(catalogue)
-        search_needed = before is None or before.search != searched
-        incremental = before is not None and before.shared == now.shared
         plan = BuildPlan(
             catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),
-            records_dir(catalogue.settings.root, final),
-            # In the background (dvk serve), the index follows the pages; else it is
-            # made with them, when the entries changed or everything is rebuilt.
-            index_search=(search_needed or not incremental) and not self.background_search,
             progress=self.progress or Silent(),
         )
         loaded.plugin.prepare(plan)
@@ -189,68 +166,19 @@ class Builder:
             shared=now.shared, entries=now.entries, site=str(final), site_id=(0, 0),
             pages={uri: page_digest(p) for uri, p in plan.site_pages.pages.items()},
             statics={dest: s.digest for dest, s in loaded.plugin.statics().items()},
-            search=searched,
             entry_count=len(catalogue.entries),
             warnings=[{**asdict(w), "severity": w.severity.value} for w in catalogue.warnings],
             version=STATE_VERSION,
         )
         sweep_abandoned(final)
-        if before is not None and incremental:
-            if self.background_search and search_needed:
-                state.search = before.search  # the index in place until the new one is
+        if before is not None and before.shared == now.shared:
             self._incremental(loaded, plan, before, state)
             self.last_mode = "incremental"
         else:
-            if self.background_search:
-                state.search = ""  # no index until the background one is in place
             self._full(loaded)
             self.last_mode = "full"
         record_state(config, state)
-        if self.background_search and (search_needed or self.last_mode == "full"):
-            self._start_search(loaded, state, searched, plan.search_records)
         return loaded
-
-    def _start_search(
-        self, loaded: Loaded, state: BuildState, searched: str, records: Path
-    ) -> None:
-        """Index ``searched`` (the entries' digest) in the background, then record it."""
-        config = loaded.config
-        job = start_search_index(loaded.catalogue, Path(config.site_dir), records)
-
-        def finish() -> None:
-            try:
-                job.wait()
-            except SearchIndexError as exc:
-                if not job.cancelled:
-                    log.error("dvk: %s", exc)
-                return
-            with self._lock:
-                if self._search is not None and self._search[0] is job:
-                    state.search = searched
-                    record_state(config, state)
-                    log.info("Đã cập nhật chỉ mục tìm kiếm (search index updated)")
-
-        thread = threading.Thread(target=finish, name="dvk-search", daemon=True)
-        self._search = (job, thread)
-        thread.start()
-
-    def _stop_search(self) -> None:
-        """Stop a background index that a newer build will replace."""
-        running, self._search = self._search, None
-        if running is not None:
-            job, thread = running
-            job.kill()
-            thread.join()
-
-    def wait_for_search(self) -> None:
-        """Wait until a background search index is in place (for tests and shutdown)."""
-        running = self._search
-        if running is not None:
-            running[1].join()
-
-    def close(self) -> None:
-        """Stop any background work."""
-        self._stop_search()
 
     def _full(self, loaded: Loaded) -> None:
         with staging_folder(loaded.config) as (staging, final):

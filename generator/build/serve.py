@@ -6,8 +6,8 @@ server is MkDocs' (it injects the reload script and serves the files), but:
 
 - the builder is ``build.Builder``, kept for the whole session, so an edit
   re-reads one entry file and renders only the pages that show it;
-- the search index is refreshed in the background after the pages are in
-  place, so an edited page shows at once and search catches up;
+- the search index files an edit changes are rewritten with its pages, so
+  search finds the edit as soon as the page shows;
 - changes are noticed through inotify rather than by polling 50,000 files.
 """
 
@@ -68,8 +68,7 @@ def serve(
     site_dir = cache_dir(root) / "serve" / "site"
     # The preview is private and an edit should show within 2 s at 50,000
     # entries: its files are moved in place rather than the folder swapped.
-    builder = Builder(config_file, strict=strict, site_dir=site_dir, background_search=True,
-                      in_place=True)
+    builder = Builder(config_file, strict=strict, site_dir=site_dir, in_place=True)
     builder.build()  # content errors here end the command, with their report
     host, _, port = dev_addr.rpartition(":")
     served = _ServedBuilder(builder, report)
@@ -85,7 +84,6 @@ def serve(
         log.info("Shutting down...")
     finally:
         server.shutdown()
-        builder.close()
 
 
 _META_CSP = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>')

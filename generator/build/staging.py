@@ -17,9 +17,6 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from generator.core import urls
-from generator.core.folders import swap
-
 
 @contextmanager
 def staging_folder(config: MkDocsConfig) -> Iterator[tuple[Path, Path]]:
@@ -43,21 +40,13 @@ def staging_folder(config: MkDocsConfig) -> Iterator[tuple[Path, Path]]:
 def move_into(staging: Path, final: Path, gone: Sequence[str]) -> None:
     """Move an incremental build's files into site/ and delete the pages that are gone.
 
-    Each file is replaced by a rename, so a reader never gets half a page. The
-    search index is a set of files that refer to each other by name, so it is
-    swapped as one folder.
+    Each file is replaced by a rename, so a reader never gets half a page.
     """
-    for walked, dirnames, filenames in os.walk(staging):
+    for walked, _, filenames in os.walk(staging):
         relative = Path(walked).relative_to(staging)
-        if relative == Path(urls.SEARCH_INDEX):
-            dirnames[:] = []
-            continue
         (final / relative).mkdir(parents=True, exist_ok=True)
         for name in filenames:
             (Path(walked) / name).replace(final / relative / name)
-    index = staging / urls.SEARCH_INDEX
-    if index.is_dir():
-        swap(index, final / urls.SEARCH_INDEX)
     for uri in gone:
         target = final / uri
         target.unlink(missing_ok=True)
@@ -74,17 +63,11 @@ def link_unchanged(final: Path, staging: Path, gone: frozenset[str]) -> None:
     folder the whole new site, to replace site/ in one step. A link is one
     system call and copies no bytes (0.4 s for 10,000 files here); nothing ever
     writes into a published file in place, so the two folders may share them.
-    The search index is one set of files: if the build made a new one, none of
-    the old is kept.
     """
-    new_index = (staging / urls.SEARCH_INDEX).is_dir()
-    for walked, dirnames, filenames in os.walk(final):
+    for walked, _, filenames in os.walk(final):
         relative = os.path.relpath(walked, final)
         if relative == ".":
             relative = ""
-            # A half-moved index of a killed build, and the index being replaced.
-            dirnames[:] = [d for d in dirnames if not d.startswith(f".{urls.SEARCH_INDEX}.")
-                           and not (new_index and d == urls.SEARCH_INDEX)]
         # Strings, not Paths: this runs once per file of the site.
         target = f"{staging}/{relative}"
         made = False

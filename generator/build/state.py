@@ -23,7 +23,7 @@ from generator.publish.feeds import source_date_epoch
 from generator.render.config import PLUGIN_NAME
 from generator.render.plugin import site_key
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 """Of the build state saved in the cache; another version means a full build."""
 
 
@@ -85,7 +85,7 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     shared.update(f"{config.site_url}|{config.repo_url}|{config.edit_uri}".encode())
     # Empty feeds are dated by it (generator/publish/feeds.py); checked here, before any work.
     shared.update(f"epoch={source_date_epoch()}".encode())
-    for package in ("mkdocs", "mkdocs-material", "pagefind", "dvk"):
+    for package in ("mkdocs", "mkdocs-material", "dvk"):
         shared.update(f"{package}={version(package)}".encode())
     _files_state(docs, shared, skipped=entries_dir)
     if config.theme.custom_dir:
@@ -111,8 +111,6 @@ class BuildState:
     """Generated page (source URI) -> digest of what it was rendered from."""
     statics: dict[str, str]
     """Published file (destination URI) -> digest of its source."""
-    search: str
-    """Digest of the entries the search index was made from."""
     entry_count: int
     warnings: list[dict[str, Any]]
     version: int = 0

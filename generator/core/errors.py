@@ -61,14 +61,6 @@ class BuildFailed(DvkError):
     exit_code = 1
 
 
-class SearchIndexError(BuildFailed):
-    """The search indexer failed; carries its own output (exit 1)."""
-
-
-class IndexFormatError(BuildFailed):
-    """The search index is not in the format the build knows how to reorder (exit 1)."""
-
-
 class ScaffoldError(DvkError):
     """``dvk new``: the answers cannot make an entry, or the file would overwrite one (exit 2)."""
 

@@ -44,8 +44,8 @@ HEADERS = "_headers"
 """The HTTP headers file of Netlify and Cloudflare Pages (the Content-Security-Policy)."""
 FONTS = "assets/fonts/"
 """The site's own subset fonts (Be Vietnam Pro); the stylesheet names them there."""
-SEARCH_INDEX = "pagefind"
-"""The search index's folder."""
+SEARCH_INDEX = f"{SEARCH}chi-muc/"
+"""The search index's folder (docs/search-index.md), beside the search page."""
 
 
 def entry(entry_id: str) -> str:

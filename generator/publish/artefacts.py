@@ -38,6 +38,7 @@ from generator.publish.opendata import (
     to_json,
 )
 from generator.publish.renditions import SETTINGS, renditions
+from generator.publish.searchindex import index_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,8 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
 def published_files(
     catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None
 ) -> Iterable[StaticFile]:
-    """Every file made from the catalogue: redirects, images, citations, feeds, data, robots.
+    """Every file made from the catalogue: redirects, images, citations, feeds, data, the
+    search index, robots.
 
     Also ``_headers``, the HTTP headers the host should send (generator/publish/headers.py).
 
@@ -170,6 +172,9 @@ def published_files(
     yield StaticFile(urls.DATAPACKAGE,
                      content=datapackage(catalogue, found, stat_resources(counted)),
                      listed=True)
+    for name, data in index_files(catalogue).items():
+        # Found through the search page, never cited: not in urls.txt.
+        yield StaticFile(f"{urls.SEARCH_INDEX}{name}", content=data)
     yield StaticFile(urls.ROBOTS, content=robots(site))
     yield StaticFile(urls.HEADERS, content=headers_file())
     if cards_dir is not None:

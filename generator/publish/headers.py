@@ -15,12 +15,9 @@ from __future__ import annotations
 
 CSP: tuple[tuple[str, str], ...] = (
     ("default-src", "'self'"),
-    # Pagefind compiles its WebAssembly search engine: that needs
-    # 'wasm-unsafe-eval', which allows WebAssembly and nothing else ('unsafe-eval'
-    # would also allow eval() and new Function()).
-    ("script-src", "'self' 'wasm-unsafe-eval'"),
-    # Pagefind's web worker, from the site's own pagefind/ folder.
-    ("worker-src", "'self'"),
+    # Search is plain JavaScript over static files: no WebAssembly, no eval.
+    ("script-src", "'self'"),
+    ("worker-src", "'none'"),
     # No <style> element and no style attribute anywhere; scripts style through
     # the CSSOM (element.style), which CSP does not restrict.
     ("style-src", "'self'"),
@@ -28,7 +25,7 @@ CSP: tuple[tuple[str, str], ...] = (
     # the copy button) as data: SVGs in CSS masks, which are images to CSP.
     ("img-src", "'self' data:"),
     ("font-src", "'self'"),
-    # Pagefind fetches its index, and the search module its results, from the site.
+    # The search runtime fetches the index files it needs from the site.
     ("connect-src", "'self'"),
     ("object-src", "'none'"),
     ("base-uri", "'none'"),

@@ -278,9 +278,6 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
-        plugin = config.plugins.get(PLUGIN_NAME)
-        if plugin is not None:
-            plugin.start_search_index(config)  # Pagefind runs while the pages are made
         files, nav, env = _read_everything(config, partial)
 
         if partial is None:
@@ -327,8 +324,3 @@ def render_site(config: MkDocsConfig, partial: Selection | None) -> None:
         except (Abort, MkDocsException) as exc:
             details = "\n".join(collected.messages)
             raise BuildFailed(f"{exc}\n{details}".strip()) from exc
-        except KeyboardInterrupt:
-            # MkDocs' error event, which stops the search index started for
-            # this build, is for exceptions only: Ctrl-C must stop it too.
-            config.plugins[PLUGIN_NAME].on_build_error(error=Abort("interrupted"))
-            raise

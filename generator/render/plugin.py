@@ -27,7 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.catalogue.citation import as_html
 from generator.core import urls
-from generator.core.errors import ContentErrors, SearchIndexError
+from generator.core.errors import ContentErrors
 from generator.core.progress import Progress, Silent
 from generator.core.settings import Settings, cache_dir
 from generator.core.text import heading_slug, vi_date, vi_number
@@ -44,7 +44,6 @@ from generator.publish.artefacts import (
 )
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
-from generator.publish.search import SearchIndexJob, start_search_index
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
 from generator.render.sanitise import clean_body, safe_toc
@@ -56,11 +55,6 @@ TEMPLATES = str(Path(__file__).with_name("templates"))
 def site_key(site_dir: Path) -> str:
     """A short name for a site folder, to keep its build state apart from other folders'."""
     return hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
-
-
-def records_dir(root: Path, site_dir: Path) -> Path:
-    """Where the search records of the site built into ``site_dir`` are kept."""
-    return cache_dir(root) / "search-records" / site_key(site_dir)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +72,8 @@ class BuildPlan:
 
     catalogue: Catalogue
     site_pages: SitePages
-    search_records: Path
-    """Where the search records are kept between builds."""
     selection: Selection | None = None
     """An incremental build's pages and static files; None makes every one."""
-    index_search: bool = True
-    """False when the search index in place is current, or is rebuilt in the background."""
     progress: Progress = field(default_factory=Silent)
     """The progress bar of a build on a terminal."""
 
@@ -112,7 +102,6 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
         self._pages_per_step = 1
         self._silent = False
-        self.search_job: SearchIndexJob | None = None
 
     def prepare(self, plan: BuildPlan) -> None:
         """Build from ``plan``: content the caller has checked already, and what to make of it."""
@@ -202,7 +191,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             lines = "\n".join(p.format() for p in exc.problems)
             raise PluginError(f"{exc}\n{lines}") from exc
         pages = build_pages(catalogue, file_dates(self.settings.content_dir))
-        return BuildPlan(catalogue, pages, records_dir(self.settings.root, Path(config.site_dir)))
+        return BuildPlan(catalogue, pages)
 
     def statics(self) -> dict[str, StaticFile]:
         """Every file the plugin publishes as is: generator/publish/artefacts.py, and the fonts."""
@@ -245,7 +234,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the sitemap; finish the search index, started before the pages."""
+        """Write the sitemap and the manifest of published URLs."""
         if not self.config.enabled or self.plan is None:
             return
         plan = self.plan
@@ -254,34 +243,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                       sitemap_urls(plan.site_pages, self._doc_urls))
         write_manifest(site_dir, manifest(plan.site_pages, self._doc_urls,
                                           self.statics().values()))
-        if not plan.index_search:
-            self.progress.close()
-            return
-        job, self.search_job = self.search_job, None
-        self.progress.stage("Lập chỉ mục tìm kiếm", len(plan.catalogue.entries))
-        try:
-            if job is None:  # MkDocs' own build loop has no hook before the pages
-                job = start_search_index(plan.catalogue, site_dir, plan.search_records)
-            job.wait()
-            self.progress.advance(len(plan.catalogue.entries))
-        except SearchIndexError as exc:
-            raise PluginError(str(exc)) from exc
-        finally:
-            self.progress.close()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        """Stop an index started for a build that failed."""
-        job, self.search_job = self.search_job, None
-        if job is not None:
-            job.cancel()
-
-    def start_search_index(self, config: MkDocsConfig) -> None:
-        """Start indexing now, to run while the pages render (generator/render/loop.py)."""
-        plan = self.plan
-        if (self.config.enabled and plan is not None and plan.index_search
-                and self.search_job is None):
-            self.search_job = start_search_index(plan.catalogue, Path(config.site_dir),
-                                                 plan.search_records)
+        self.progress.close()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates."""

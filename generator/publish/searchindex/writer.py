@@ -11,7 +11,7 @@ import json
 import math
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,9 +173,8 @@ def match_set(docs: Sequence[int], n: int) -> bytes:
     return varint(len(docs)) + b"\x00" + encoded
 
 
-def _json(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")),
-                    encoding="utf-8")
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _card(entry: Entry) -> list[Any]:
@@ -206,13 +205,20 @@ def _bigram_shards(keys: int) -> int:
 
 def write_index(catalogue: Catalogue, out: Path) -> None:
     """Write the index of ``catalogue`` into the folder ``out``, replacing what is there."""
+    shutil.rmtree(out, ignore_errors=True)
+    for name, data in index_files(catalogue).items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def index_files(catalogue: Catalogue) -> dict[str, bytes]:
+    """Every file of the index of ``catalogue``: its path in the index folder -> its bytes."""
+    files: dict[str, bytes] = {}
     entries = document_order(catalogue)
     n = len(entries)
     gathered = gather(entries)
     norms = normalisers(gathered.lengths, sum(gathered.lengths) / n if n else 1.0)
-    shutil.rmtree(out, ignore_errors=True)
-    for folder in ("d", "t", "b", "c"):
-        (out / folder).mkdir(parents=True)
 
     terms = sorted(gathered.terms)
     shard_firsts: list[str] = []
@@ -228,10 +234,10 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
             data += varint(len(top))
             for doc, value, variant in top:
                 data += varint(doc) + bytes((value,)) + varint(position[variant])
-            (out / "t" / f"{term_id}.bin").write_bytes(bytes(data))
-            shard.append([term, len(postings.docs), term_id, variants])
+            files[f"t/{term}.bin"] = bytes(data)
+            shard.append([term, len(postings.docs), variants])
         shard_firsts.append(terms[start])
-        _json(out / "d" / f"{len(shard_firsts) - 1}.json", shard)
+        files[f"d/{len(shard_firsts) - 1}.json"] = _json(shard)
 
     keys = sorted(gathered.bigrams)
     shards = _bigram_shards(len(keys))
@@ -244,14 +250,14 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
         for doc, value, _ in top:
             data += varint(doc) + bytes((value,))
     for shard_number, shard_data in enumerate(contents):
-        (out / "b" / f"{shard_number}.bin").write_bytes(bytes(shard_data))
+        files[f"b/{shard_number}.bin"] = bytes(shard_data)
 
     for start in range(0, n, CARDS):
-        _json(out / "c" / f"{start // CARDS}.json",
-              [_card(entry) for entry in entries[start:start + CARDS]])
+        files[f"c/{start // CARDS}.json"] = _json(
+            [_card(entry) for entry in entries[start:start + CARDS]])
 
     values = facet_values(catalogue)
-    _json(out / "manifest.json", {
+    files["manifest.json"] = _json({
         "version": VERSION,
         "N": n,
         "params": {"head": HEAD, "accent": ACCENT, "prefixTerms": PREFIX_TERMS,
@@ -262,8 +268,4 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
         "bigrams": shards,
         "cards": CARDS,
     })
-
-
-def files(out: Path) -> Iterable[Path]:
-    """Every file of an index folder, in a stable order."""
-    return sorted(p for p in out.rglob("*") if p.is_file())
+    return files

@@ -422,10 +422,8 @@
       const syls = querySyllables(query, Boolean(opts.prefix));
       const empty = () => ({ ids: [], total: 0, counts: this._emptyCounts() });
 
-      if (!syls.length) {
-        if (!filters.some(Boolean)) return empty();
-        return this._browse(filters, limit);
-      }
+      // No syllable: a browse of what the filters allow, everything without one.
+      if (!syls.length) return this._browse(filters, limit);
 
       // 1. The dictionary: one entry per syllable, or a prefix's terms.
       const resolved = await Promise.all(syls.map(async (s) => {
@@ -437,7 +435,7 @@
 
       // 2. Postings of every term named, and the bigram shards, in parallel.
       const postingIds = new Set();
-      for (const r of resolved) for (const entry of r.terms) postingIds.add(entry[2]);
+      for (const r of resolved) for (const entry of r.terms) postingIds.add(entry[0]);
       const bigramKeys = [];
       for (let i = 1; i < syls.length; i++) {
         if (!syls[i].joined) continue;
@@ -464,11 +462,11 @@
       for (const r of resolved) {
         let set;
         if (r.terms.length === 1) {
-          set = postings.get(r.terms[0][2]).bitmap;
+          set = postings.get(r.terms[0][0]).bitmap;
         } else {
           set = new Uint8Array(size);
           for (const entry of r.terms) {
-            const bits = postings.get(entry[2]).bitmap;
+            const bits = postings.get(entry[0]).bitmap;
             for (let i = 0; i < size; i++) set[i] |= bits[i];
           }
         }
@@ -506,14 +504,14 @@
       syls.forEach((s, i) => {
         const r = resolved[i];
         if (r.terms.length === 1) {
-          const head = postings.get(r.terms[0][2]).head;
+          const head = postings.get(r.terms[0][0]).head;
           for (let k = 0; k < head.ids.length; k++) {
             if (inMatch(head.ids[k])) scores[head.ids[k]] += head.impacts[k];
           }
         } else {
           const best = new Map();
           for (const entry of r.terms) {
-            const head = postings.get(entry[2]).head;
+            const head = postings.get(entry[0]).head;
             for (let k = 0; k < head.ids.length; k++) {
               const id = head.ids[k];
               if (head.impacts[k] > (best.get(id) || 0)) best.set(id, head.impacts[k]);
@@ -523,9 +521,9 @@
         }
         // A bonus where the document writes the syllable as it was typed, marks or none.
         if (r.exact) {
-          const variant = r.exact[3].indexOf(s.variant);
+          const variant = r.exact[2].indexOf(s.variant);
           if (variant >= 0) {
-            const head = postings.get(r.exact[2]).head;
+            const head = postings.get(r.exact[0]).head;
             for (let k = 0; k < head.ids.length; k++) {
               if (head.variants[k] === variant && inMatch(head.ids[k])) scores[head.ids[k]] += ACCENT;
             }

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from generator.catalogue.catalogue import Catalogue
 from generator.publish.searchindex.terms import (
-    ACCENT,
     BIGRAM_FIELDS,
     FACETS,
     HEAD,
@@ -35,13 +34,13 @@ from generator.publish.searchindex.terms import (
     syllables,
 )
 
-K1, B, SCALE = 1.2, 0.75, 10
+K1, B = 1.2, 0.75
 
 
 def _impact(tf: float, dl: float, avgdl: float, df: int, n: int) -> int:
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
     score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
-    return min(255, max(1, math.floor(score * SCALE + 0.5)))
+    return min(255, max(1, math.floor(32 * math.log2(1 + 4 * score) + 0.5)))
 
 
 Counts = dict[str, dict[str, int]]
@@ -148,7 +147,7 @@ class Reference:
                 total += max(self.impacts[t].get(doc, 0) for t in names)
                 exact = syllable.term if syllable.term in self.match else None
                 if exact is not None and self.variant[exact].get(doc) == syllable.variant:
-                    total += ACCENT
+                    total += self.impacts[exact][doc] // 8
             for first, second in adjacent:
                 if second.term in self.match:
                     total += self.pairs.get(f"{first.term} {second.term}", {}).get(doc, 0)

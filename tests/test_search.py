@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from bench.server import serve
-from conftest import REPO, Site
-from generator.publish.search import d_stroke_forms, entry_record
+from conftest import REPO
 
 ARTIFACTS = REPO / "tests" / ".artifacts"
+INDEX = "tim-kiem/chi-muc/"
+HINT = "Hãy gõ tên mô hình, địa phương hoặc đơn vị (chữ hoặc số)."
 
 # query -> ids expected at the top of the results, in order ("*" = any order among them)
 QUERIES: list[tuple[str, str, list[str]]] = [
@@ -210,35 +213,121 @@ def test_search_page_on_a_phone(page: Page, server: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=True)
 
 
-def test_d_stroke_words_get_their_ascii_forms() -> None:
-    """Only words with đ need an ASCII twin: Pagefind folds the other marks itself."""
-    assert d_stroke_forms("Đà Nẵng đường làng Đoàn kết") == "da duong doan"
-    assert d_stroke_forms("Ký túc xá") == ""
+def test_the_built_site_has_the_index_the_search_page_filters_by(search_site: Path) -> None:
+    """The index at tim-kiem/chi-muc/ offers the very filter values the page shows, in its
+    order, and a card per entry with what a result shows (an old province's name included)."""
+    index = search_site / INDEX
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    html = (search_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
+    for facet, values in manifest["facets"].items():
+        boxes = re.findall(rf'<input type="checkbox" name="{facet}" value="([^"]*)"', html)
+        assert [key for key, _ in values] == boxes, facet
+    assert len(manifest["facets"]["tinh"]) == 34
+    cards = [card for path in sorted((index / "c").glob("*.json"))
+             for card in json.loads(path.read_text(encoding="utf-8"))]
+    assert len(cards) == manifest["N"]
+    card = next(c for c in cards if c[0] == "mo-hinh/thu-duong-hoa-ha-nam/")
+    assert card[1:6] == ["Thử nghiệm đường hoa", "Ninh Bình · Hà Nam (cũ)", "Văn hóa - xã hội",
+                         2024, "Tập thể"]
 
 
-def test_search_records_carry_filters_and_meta(site: Site) -> None:
-    """Each record has the four filters the search page offers, and escaped metadata."""
-    from generator.build.builder import load
+def watch(page: Page) -> list[str]:
+    """The page's console errors and uncaught exceptions, from now on."""
+    problems: list[str] = []
 
-    site.entry("mot", title="Đường <b>hoa</b>", province="Hà Nam", folder="ninh-binh")
-    record = entry_record(load(site.config).catalogue.entries[0])
-    assert record.url == "/mo-hinh/mot/"
-    for fragment in ['data-pagefind-filter="tinh">ninh-binh<',
-                     'data-pagefind-filter="linh-vuc">kinh-te<',
-                     'data-pagefind-filter="nam">2024<',
-                     'data-pagefind-filter="loai">tap-the<',
-                     'data-pagefind-meta="province">Ninh Bình · Hà Nam (cũ)<',
-                     "Đường &lt;b&gt;hoa&lt;/b&gt; duong", "Hà Nam (cũ)"]:
-        assert fragment in record.document
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return problems
 
 
-def test_common_body_words_are_left_to_the_other_fields() -> None:
-    """Body words in more than 1% of a large catalogue are not indexed from bodies."""
-    from generator.publish.search import COMMON_FLOOR, distinctive
+BAD_QUERIES = [
+    ("500 characters", "a" * 500),
+    ("punctuation only", "?!… — ,;:()\"'%"),
+    ("emoji only", "😀🎉 🇻🇳"),
+]
 
-    words = {f"e{i}": ["chung"] + ([f"rieng{i}"] if i % 2 else []) for i in range(COMMON_FLOOR + 1)}
-    kept = distinctive(words)
-    assert kept["e1"] == ["rieng1"]
-    assert kept["e0"] == []
-    small = {"a": ["chung", "mot"], "b": ["chung"]}
-    assert distinctive(small) == small  # a small catalogue keeps every word
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("case", "query"), BAD_QUERIES, ids=[q[0] for q in BAD_QUERIES])
+def test_bad_input_says_what_to_type(page: Page, server: str, case: str, query: str) -> None:
+    """A query with nothing to look up says what to type, from a link, the page's box or the
+    header's; never an error on the console."""
+    problems = watch(page)
+    page.goto(f"{server}tim-kiem/?q={quote_plus(query)}")
+    assert settled(page) == HINT
+    assert result_ids(page) == []
+    assert not page.locator("[data-dvk-none]").is_visible()
+    assert not page.locator("[data-dvk-more]").is_visible()
+    # Typed over a query that had results: those go, the hint comes.
+    page.goto(f"{server}tim-kiem/?q=ky+tuc+xa")
+    assert settled(page) == "1 mô hình cho “ky tuc xa”"
+    page.locator("#dvk-search-q").fill(query)
+    expect(page.locator("#dvk-search-status")).to_have_text(HINT)
+    assert result_ids(page) == []
+    # The header box shows the hint as an option that cannot be chosen; Enter opens the page.
+    page.goto(f"{server}gioi-thieu/")
+    box = page.get_by_role("combobox", name="Tìm mô hình")
+    box.fill(query)
+    option = page.get_by_role("listbox", name="Gợi ý").get_by_role("option")
+    expect(option).to_have_text(HINT)
+    assert option.get_attribute("aria-disabled") == "true"
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") is None
+    box.press("Enter")
+    page.wait_for_url("**/tim-kiem/?q=*")
+    assert settled(page) == HINT
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_a_pasted_paragraph_searches_its_first_words(page: Page, server: str) -> None:
+    """500 characters of words search with the first eight, and say so, in a short status."""
+    problems = watch(page)
+    query = ("Ký túc xá vùng biên " * 30)[:500]
+    page.goto(f"{server}tim-kiem/?q={quote_plus(query)}")
+    status = settled(page)
+    assert result_ids(page)[0] == "ky-tuc-xa-vung-bien-nghe-an"
+    assert status.startswith("1 mô hình cho “Ký túc xá vùng biên")
+    assert status.endswith("…” (chỉ tìm theo 8 từ đầu)")
+    assert len(status) < 120
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_malformed_url_parameters_are_ignored(page: Page, server: str, search_site: Path) -> None:
+    """Filter values no box offers are dropped; a broken escape in q is no error."""
+    problems = watch(page)
+    total = json.loads((search_site / INDEX / "manifest.json").read_text(encoding="utf-8"))["N"]
+    page.goto(f"{server}tim-kiem/?tinh=khong-co&nam=abc&loai=%22%3E%3Cb%3E&linh-vuc=")
+    assert settled(page) == f"{total} mô hình"  # no words, no filter: everything
+    assert len(result_ids(page)) == min(total, 20)
+    assert urlsplit(page.url).query == ""
+    page.goto(f"{server}tim-kiem/?q=%E0%A4%&tinh=nghe-an&tinh=nghe-an&nam=")
+    assert settled(page) == HINT
+    assert page.locator("input[name=tinh][value=nghe-an]").is_checked()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_pages_fetch_no_index_until_the_reader_searches(page: Page, server: str) -> None:
+    """Reading pages loads neither the runtime nor any index file; typing in the header box
+    loads the runtime, the manifest and the files the query needs."""
+    problems = watch(page)
+    for url in ("", "gioi-thieu/", "mo-hinh/ky-tuc-xa-vung-bien-nghe-an/", "thong-ke/"):
+        page.goto(server + url)
+        page.wait_for_load_state("networkidle")
+    requests: list[str] = page.requests  # type: ignore[attr-defined]
+    assert [u for u in requests if u.endswith("/dvk-index.js") or INDEX in u] == []
+    page.get_by_role("combobox", name="Tìm mô hình").fill("ky tuc")
+    expect(page.get_by_role("listbox", name="Gợi ý").get_by_role("option").first).to_contain_text(
+        "Ký túc xá")
+    assert sum(u.endswith("/dvk-index.js") for u in requests) == 1
+    index_files = [urlsplit(u).path.split(INDEX, 1)[1] for u in requests if INDEX in u]
+    assert index_files.count("manifest.json") == 1
+    assert {f.split("/")[0] for f in index_files} <= {"manifest.json", "d", "t", "b", "c"}
+    assert not [u for u in requests if "pagefind" in u]
+    assert problems == []

@@ -29,12 +29,12 @@ BIGRAM_FIELDS = ("title", "place")
 """Adjacent syllables lift a result where phrases are short and decisive; bodies would
 multiply the index for little."""
 K1, B = 1.2, 0.75
-SCALE = 10
-"""An impact is the BM25 score times this, rounded, in 1..255."""
+LOG_SCALE, LOG_STRETCH = 32, 4
+"""An impact is ``32 · log2(1 + 4 · score)``, rounded, in 1..255: a log scale keeps the
+differences between the small scores of common syllables, which a linear one
+rounds to 1 (Anh & Moffat quantise impacts on a log scale too)."""
 HEAD = 1000
 """Postings kept per term for ranking, highest impact first."""
-ACCENT = 24
-"""Added for each syllable typed with marks that the result writes the same way."""
 PREFIX_TERMS = 20
 """Terms a last, unfinished syllable stands for, commonest first."""
 FACETS = ("tinh", "linh-vuc", "nam", "loai")

@@ -19,14 +19,14 @@ from typing import Any
 from generator.catalogue.catalogue import Catalogue
 from generator.core.model import Entry
 from generator.publish.searchindex.terms import (
-    ACCENT,
     BIGRAM_FIELDS,
     HEAD,
     K1,
+    LOG_SCALE,
+    LOG_STRETCH,
     MAX_QUERY_SYLLABLES,
     MAX_SYLLABLE,
     PREFIX_TERMS,
-    SCALE,
     VERSION,
     WEIGHTS,
     B,
@@ -150,10 +150,11 @@ def head(postings: Postings, norms: Sequence[float], n: int) -> list[tuple[int, 
     """
     df = len(postings.docs)
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    floor = math.floor
+    floor, log2 = math.floor, math.log2
     scored = []
     for i, (d, w) in enumerate(zip(postings.docs, postings.weighted, strict=True)):
-        value = floor(idf * w * (K1 + 1) / (w + norms[d]) * SCALE + 0.5)
+        score = idf * w * (K1 + 1) / (w + norms[d])
+        value = floor(LOG_SCALE * log2(1 + LOG_STRETCH * score) + 0.5)
         scored.append((-(255 if value > 255 else 1 if value < 1 else value), d, i))
     scored.sort()
     variants = postings.variants
@@ -260,7 +261,7 @@ def index_files(catalogue: Catalogue) -> dict[str, bytes]:
     files["manifest.json"] = _json({
         "version": VERSION,
         "N": n,
-        "params": {"head": HEAD, "accent": ACCENT, "prefixTerms": PREFIX_TERMS,
+        "params": {"head": HEAD, "prefixTerms": PREFIX_TERMS,
                    "maxSyllable": MAX_SYLLABLE, "maxQuery": MAX_QUERY_SYLLABLES},
         "facets": {facet: [list(v) for v in vals] for facet, vals in values.items()},
         "ranges": _ranges(entries, values),

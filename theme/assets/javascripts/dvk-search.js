@@ -1,55 +1,121 @@
-// Search for the "Dân vận khéo" showcase: Pagefind's JS API behind the header
-// box and the /tim-kiem/ page. Pagefind's bundled UIs cannot keep the query and
-// filters in the URL or match Material's header, so this small module does the
-// presentation; Pagefind does the indexing, loading and ranking.
+// Search for the "Dân vận khéo" showcase: the header box and the /tim-kiem/
+// page over the site's own static index (docs/search-index.md). The runtime,
+// dvk-index.js, loads the index lazily and matches, ranks and counts; this
+// module does the presentation: suggestions, the query and filters kept in the
+// URL, facet counts, results a page at a time, the words it matched marked.
 
 // The site root, wherever the site is hosted: this file is assets/javascripts/.
 const ROOT = new URL("../../", import.meta.url);
+const RUNTIME = new URL("dvk-index.js", import.meta.url);
+const INDEX = new URL("tim-kiem/chi-muc/", ROOT);
 const FACETS = ["tinh", "linh-vuc", "nam", "loai"];
 const PAGE_SIZE = 20;
 const SUGGESTIONS = 6;
+// The index ranks the whole match set whatever the limit: asking for every id
+// costs nothing more, and "Xem thêm" then only fetches the next cards.
+const EVERY = Number.MAX_SAFE_INTEGER;
+// The index reads a query's first 8 syllables, and drops a syllable longer than 24.
+const QUERY_SYLLABLES = 8;
+const SYLLABLE_LENGTH = 24;
+// A pasted page of text is echoed in the status line cut to this many characters.
+const ECHO_LENGTH = 60;
 
-let pagefindLoading = null;
+const HINT = "Hãy gõ tên mô hình, địa phương hoặc đơn vị (chữ hoặc số).";
+const FAILED = "Không tải được chỉ mục tìm kiếm. Hãy kiểm tra kết nối mạng rồi thử lại.";
 
-/** Pagefind, imported on first use so that pages that never search load nothing. */
-function pagefind() {
-  pagefindLoading ??= import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pf) => {
-    await pf.options({ baseUrl: ROOT.pathname });
-    pf.init();
-    return pf;
+let opening = null;
+
+/**
+ * The runtime, as a classic <script src> of the site's own: the CSP
+ * (script-src 'self') allows no inline script, and the runtime is no module.
+ */
+function runtime() {
+  if (window.DvkIndex) return Promise.resolve(window.DvkIndex);
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = RUNTIME.href;
+    script.addEventListener("load", () => {
+      if (window.DvkIndex) resolve(window.DvkIndex);
+      else reject(new Error(`${RUNTIME.href} defined no DvkIndex`));
+    });
+    script.addEventListener("error", () => {
+      script.remove(); // the next try adds a fresh one
+      reject(new Error(`${RUNTIME.href} could not be loaded`));
+    });
+    document.head.append(script);
   });
-  return pagefindLoading;
 }
 
-/** Lowercase, tone and vowel marks removed, đ folded to d: how matching sees text. */
-export function fold(text) {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .toLowerCase();
-}
-
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/** `text` as DOM nodes, with the words that match the query wrapped in <mark>. */
-function highlighted(text, query) {
-  const terms = (fold(query).match(WORD) || []).filter(Boolean);
-  const fragment = document.createDocumentFragment();
-  let last = 0;
-  for (const match of text.matchAll(WORD)) {
-    const word = fold(match[0]);
-    // The last query word may be half typed, so it matches as a prefix.
-    const hit = terms.some((t, i) => word === t || (i === terms.length - 1 && word.startsWith(t)));
-    if (!hit) continue;
-    fragment.append(text.slice(last, match.index));
-    const mark = document.createElement("mark");
-    mark.textContent = match[0];
-    fragment.append(mark);
-    last = match.index + match[0].length;
+/**
+ * The index, opened on first use so that pages that never search load nothing.
+ * A failed opening (the reader went offline) is forgotten, and the next search tries again.
+ */
+function openIndex() {
+  if (!opening) {
+    opening = runtime().then((DvkIndex) => DvkIndex.open(INDEX.href));
+    opening.catch(() => { opening = null; });
   }
-  fragment.append(text.slice(last));
+  return opening;
+}
+
+/** How the index will read `query`: whether it has a syllable at all, and whether some are cut. */
+function readQuery(query) {
+  const found = window.DvkIndex.syllables(query);
+  return { usable: found.length > 0, cut: found.length > QUERY_SYLLABLES };
+}
+
+const wordChars = new Map();
+
+/** Whether a character counts as part of a word, as the index sees it (its folded form is a-z, 0-9). */
+function isWordChar(ch) {
+  let known = wordChars.get(ch);
+  if (known === undefined) {
+    known = /^[a-z0-9]+$/.test(window.DvkIndex.fold(ch.toLowerCase()));
+    if (wordChars.size < 4096) wordChars.set(ch, known);
+  }
+  return known;
+}
+
+/**
+ * Which folded words of a text the query matched, folded the index's way
+ * (marks dropped, đ as d). With `prefix` (the reader is typing), the last
+ * query word may be half typed, so it matches as a prefix, as in the index.
+ */
+function matcher(query, prefix) {
+  const terms = window.DvkIndex.syllables(query).slice(0, QUERY_SYLLABLES).map((s) => s.term);
+  const partial = prefix && terms.length && !query.endsWith(" ") ? terms[terms.length - 1] : null;
+  return (term) => terms.includes(term) || (partial !== null && term.startsWith(partial));
+}
+
+/** `text` as DOM nodes, with the words `matches` accepts wrapped in <mark>. */
+function highlighted(text, matches) {
+  const fragment = document.createDocumentFragment();
+  let plain = "";
+  let run = [];
+  const flush = () => {
+    if (!run.length) return;
+    const word = run.join("");
+    // A run the index would drop (too long) matched nothing.
+    if (run.length <= SYLLABLE_LENGTH && matches(window.DvkIndex.fold(word.toLowerCase()))) {
+      if (plain) fragment.append(plain);
+      fragment.append(element("mark", {}, word));
+      plain = "";
+    } else {
+      plain += word;
+    }
+    run = [];
+  };
+  // NFC, as the index reads it: a decomposed mark would otherwise split a word.
+  for (const ch of String(text ?? "").normalize("NFC")) {
+    if (isWordChar(ch)) {
+      run.push(ch);
+    } else {
+      flush();
+      plain += ch;
+    }
+  }
+  flush();
+  if (plain) fragment.append(plain);
   return fragment;
 }
 
@@ -60,54 +126,19 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-let queue = Promise.resolve();
-
-/** Run searches one at a time: the exact-accent pass flips a Pagefind option. */
-function serially(task) {
-  const next = queue.then(task, task);
-  queue = next.catch(() => {});
-  return next;
+/** The query as the status line repeats it: a pasted page of text cut short. */
+function echo(words) {
+  const chars = [...words];
+  return chars.length > ECHO_LENGTH ? `${chars.slice(0, ECHO_LENGTH - 1).join("").trimEnd()}…` : words;
 }
 
-/** Whether the reader typed any Vietnamese mark (tone, vowel mark or đ). */
-function hasMarks(text) {
-  return /[\u0300-\u036fđĐ]/.test(text.normalize("NFD"));
+/** A card's link: card URLs are relative to the site root. */
+function cardUrl(card) {
+  return new URL(card.url, ROOT).href;
 }
 
-/**
- * Run a query (or none: browse by filters) and return Pagefind's search object.
- *
- * Pagefind folds marks, so "Dung" and "Dũng" match each other, but it gives an
- * accented query no boost for the pages that carry exactly those accents. When
- * the reader typed marks, the pages that match them exactly come first, then
- * the rest of the folded matches.
- */
-function search(query, filters) {
-  return serially(async () => {
-    const pf = await pagefind();
-    const term = query.trim() || null;
-    const active = Object.fromEntries(
-      Object.entries(filters).filter(([, values]) => values.length).map(([k, v]) => [k, { any: v }]),
-    );
-    // With no words, browse: everything matching the filters, newest first.
-    const options = term ? { filters: active } : { filters: active, sort: { date: "desc" } };
-    if (!term || !hasMarks(term)) return pf.search(term, options);
-    await pf.options({ exactDiacritics: true });
-    let exact;
-    try {
-      exact = await pf.search(term, options);
-    } finally {
-      await pf.options({ exactDiacritics: false });
-    }
-    const folded = await pf.search(term, options);
-    const first = new Set(exact.results.map((r) => r.id));
-    return { ...folded, results: [...exact.results, ...folded.results.filter((r) => !first.has(r.id))] };
-  });
-}
-
-function resultMeta(data) {
-  const m = data.meta;
-  return [m.province, m.field, m.kind, m.year].filter(Boolean).join(" · ");
+function resultMeta(card) {
+  return [card.place, card.field, card.kind, card.year].filter(Boolean).join(" · ");
 }
 
 // ---------------------------------------------------------------------------
@@ -121,7 +152,8 @@ function setUpSearchBox(box) {
   let generation = 0;
   let timer = null;
 
-  const options = () => [...list.querySelectorAll("[role=option]")];
+  // A disabled option (the hint for a query with no word) is read, not chosen.
+  const options = () => [...list.querySelectorAll("[role=option]:not([aria-disabled=true])")];
 
   function close() {
     list.hidden = true;
@@ -139,45 +171,78 @@ function setUpSearchBox(box) {
     all[active].scrollIntoView({ block: "nearest" });
   }
 
+  function option(i, attributes, ...children) {
+    return element("li", { role: "option", id: `dvk-suggest-${i}`, "aria-selected": "false", ...attributes },
+      ...children);
+  }
+
+  function fullSearch(query, text) {
+    const all = new URL("tim-kiem/", ROOT);
+    all.searchParams.set("q", query.trim());
+    return element("a", { href: all.href, tabindex: "-1" }, text);
+  }
+
+  function show(items) {
+    list.replaceChildren(...items);
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
   async function suggest() {
     const query = input.value;
     const mine = ++generation;
     if (!query.trim()) return close();
-    const found = await search(query, {});
-    const data = await Promise.all(found.results.slice(0, SUGGESTIONS).map((r) => r.data()));
+    let found;
+    let cards;
+    let usable;
+    try {
+      const index = await openIndex();
+      usable = readQuery(query).usable;
+      found = usable ? await index.search(query, { prefix: true, limit: SUGGESTIONS }) : null;
+      cards = usable ? (await index.cards(found.ids)).filter(Boolean) : [];
+    } catch {
+      // Offline, or the index is missing: the full search page says so, and may do better.
+      if (mine === generation) {
+        show([option(0, { class: "dvk-suggest__all" },
+          fullSearch(query, "Không tải được gợi ý — mở trang tìm kiếm"))]);
+      }
+      return;
+    }
     if (mine !== generation) return; // a newer keystroke won
-    list.replaceChildren();
-    data.forEach((item, i) => {
-      const link = element("a", { href: item.url, tabindex: "-1" },
-        element("span", { class: "dvk-suggest__title" }, highlighted(item.meta.title, query)),
-        element("span", { class: "dvk-suggest__meta" }, resultMeta(item)),
-        element("span", { class: "dvk-suggest__summary" }, highlighted(item.meta.summary || "", query)));
-      list.append(element("li", { role: "option", id: `dvk-suggest-${i}`, "aria-selected": "false" }, link));
-    });
-    const all = new URL("tim-kiem/", ROOT);
-    all.searchParams.set("q", query);
-    const more = found.results.length
-      ? `Xem tất cả ${found.results.length} kết quả`
-      : `Không có kết quả cho “${query}” — mở trang tìm kiếm`;
-    list.append(element("li", { role: "option", id: `dvk-suggest-${data.length}`, "aria-selected": "false", class: "dvk-suggest__all" },
-      element("a", { href: all.href, tabindex: "-1" }, more)));
-    list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
-    active = -1;
+    if (!usable) {
+      show([option(0, { class: "dvk-suggest__all dvk-suggest__hint", "aria-disabled": "true" }, HINT)]);
+      return;
+    }
+    const matches = matcher(query, true);
+    const items = cards.map((card, i) => option(i, {},
+      element("a", { href: cardUrl(card), tabindex: "-1" },
+        element("span", { class: "dvk-suggest__title" }, highlighted(card.title, matches)),
+        element("span", { class: "dvk-suggest__meta" }, resultMeta(card)),
+        element("span", { class: "dvk-suggest__summary" }, highlighted(card.summary || "", matches)))));
+    const more = found.total
+      ? `Xem tất cả ${found.total.toLocaleString("vi-VN")} kết quả`
+      : `Không có kết quả cho “${echo(query.trim())}” — mở trang tìm kiếm`;
+    items.push(option(cards.length, { class: "dvk-suggest__all" }, fullSearch(query, more)));
+    show(items);
   }
 
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(suggest, 150);
   });
-  input.addEventListener("focus", () => pagefind()); // warm up while the reader types
+  // Warm up while the reader types; a failure shows when the suggestions ask again.
+  input.addEventListener("focus", () => { openIndex().catch(() => {}); });
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden) suggest(); else activate(active + 1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); activate(active - 1); }
     else if (event.key === "Escape") { if (!list.hidden) { event.preventDefault(); close(); } else input.value = ""; }
     else if (event.key === "Enter" && active >= 0) {
+      const link = options()[active]?.querySelector("a");
+      if (!link) return; // the list changed under the keyboard: submit the form instead
       event.preventDefault();
-      window.location.href = options()[active].querySelector("a").href;
+      window.location.href = link.href;
     }
   });
   form.addEventListener("focusout", (event) => {
@@ -201,6 +266,9 @@ function setUpSearchPage(root) {
   let shown = 0;
   let generation = 0;
   let timer = null;
+  // Search as you type treats the last word as half typed; a query from the
+  // URL or a submit is taken as whole words.
+  let typing = false;
 
   function readState() {
     const params = new URLSearchParams(window.location.search);
@@ -232,43 +300,76 @@ function setUpSearchPage(root) {
     }
   }
 
-  async function showMore(query) {
-    const slice = current.results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(slice.map((r) => r.data()));
-    for (const item of data) {
+  /** The next page of results; false when a newer search replaced them meanwhile. */
+  async function showMore() {
+    const mine = generation;
+    const { index, ids, matches } = current;
+    const slice = ids.slice(shown, shown + PAGE_SIZE);
+    const cards = await index.cards(slice);
+    if (mine !== generation) return false;
+    for (const card of cards) {
+      if (!card) continue;
       list.append(element("li", { class: "dvk-result" },
-        element("h3", { class: "dvk-result__title" }, element("a", { href: item.url }, highlighted(item.meta.title, query))),
-        element("p", { class: "dvk-result__meta" }, resultMeta(item)),
-        element("p", { class: "dvk-result__summary" }, highlighted(item.meta.summary || "", query))));
+        element("h3", { class: "dvk-result__title" },
+          element("a", { href: cardUrl(card) }, highlighted(card.title, matches))),
+        element("p", { class: "dvk-result__meta" }, resultMeta(card)),
+        element("p", { class: "dvk-result__summary" }, highlighted(card.summary || "", matches))));
     }
     shown += slice.length;
-    more.hidden = shown >= current.results.length;
+    more.hidden = shown >= ids.length;
+    return true;
+  }
+
+  function failed() {
+    list.replaceChildren();
+    more.hidden = true;
+    none.hidden = true;
+    status.textContent = FAILED;
   }
 
   async function run() {
+    clearTimeout(timer);
     const state = formState();
     writeState(state);
     const mine = ++generation;
+    const prefix = typing;
     status.textContent = "Đang tìm…";
-    const found = await search(state.query, state.filters);
-    if (mine !== generation) return;
-    current = found;
-    shown = 0;
-    list.replaceChildren();
-    showCounts(found.filters);
-    const total = found.results.length;
-    const words = state.query.trim();
-    if (total) await showMore(state.query);
-    else more.hidden = true;
-    if (mine !== generation) return;
-    none.hidden = total > 0;
-    // Announced last, once the results it counts are on the page.
-    status.textContent = total
-      ? `${total.toLocaleString("vi-VN")} mô hình${words ? ` cho “${words}”` : ""}`
-      : `Không có kết quả${words ? ` cho “${words}”` : ""}`;
+    try {
+      const index = await openIndex();
+      if (mine !== generation) return;
+      const words = state.query.trim();
+      // Punctuation, emoji or one endless word give the index nothing to look up:
+      // the index browses then, and the page says what to type instead of listing.
+      const { usable, cut } = words ? readQuery(state.query) : { usable: true, cut: false };
+      const query = usable ? state.query : "";
+      // No words: a browse, of everything when no filter is set either.
+      const found = await index.search(query, { filters: state.filters, prefix, limit: EVERY });
+      if (mine !== generation) return;
+      current = { index, ids: usable ? found.ids : [], matches: matcher(query, prefix) };
+      shown = 0;
+      list.replaceChildren();
+      // The counts come with the results: what each filter value would leave.
+      showCounts(found.counts);
+      const total = current.ids.length;
+      if (total) {
+        if (!await showMore()) return;
+      } else {
+        more.hidden = true;
+      }
+      none.hidden = !usable || total > 0;
+      const quoted = words ? ` cho “${echo(words)}”` : "";
+      // Announced last, once the results it counts are on the page.
+      if (!usable) status.textContent = HINT;
+      else if (total) status.textContent = `${total.toLocaleString("vi-VN")} mô hình${quoted}`;
+      else status.textContent = `Không có kết quả${quoted}`;
+      if (usable && cut) status.textContent += ` (chỉ tìm theo ${QUERY_SYLLABLES} từ đầu)`;
+    } catch {
+      if (mine === generation) failed();
+    }
   }
 
   // Restore the query and filters from the URL, so a shared link reopens the same list.
+  // A value no box offers (a stale or mistyped link) is ignored, and dropped from the URL.
   const initial = readState();
   // On a phone the filters start folded, unless the link set some.
   const folded = root.querySelector("[data-dvk-filters]");
@@ -282,22 +383,21 @@ function setUpSearchPage(root) {
     }
   }
 
-  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+  form.addEventListener("submit", (event) => { event.preventDefault(); typing = false; run(); });
+  input.addEventListener("input", () => { typing = true; clearTimeout(timer); timer = setTimeout(run, 200); });
   facets.addEventListener("change", () => run());
   facets.addEventListener("reset", () => setTimeout(run)); // after the boxes are cleared
   more.addEventListener("click", async () => {
     const first = list.children.length;
-    await showMore(formState().query);
+    try {
+      if (!await showMore()) return;
+    } catch {
+      status.textContent = FAILED;
+      return;
+    }
     list.children[first]?.querySelector("a")?.focus(); // keep the keyboard where reading continues
   });
-  // First results first: they need only the index chunks of the query's words.
-  // The facet counts need every filter chunk, so those load afterwards.
-  run().then(async () => {
-    await (await pagefind()).filters();
-    const counted = await search(input.value, formState().filters);
-    showCounts(counted.filters);
-  });
+  run();
 }
 
 for (const box of document.querySelectorAll("[data-dvk-searchbox]")) setUpSearchBox(box);

@@ -130,7 +130,8 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
 
 
 def published_files(
-    catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None
+    catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None, *,
+    search: bool = True,
 ) -> Iterable[StaticFile]:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, the
     search index, robots.
@@ -172,8 +173,9 @@ def published_files(
     yield StaticFile(urls.DATAPACKAGE,
                      content=datapackage(catalogue, found, stat_resources(counted)),
                      listed=True)
-    for name, data in index_files(catalogue).items():
-        # Found through the search page, never cited: not in urls.txt.
+    # Found through the search page, never cited: not in urls.txt, so the URL guard,
+    # which only lists URLs, skips writing the index (``search`` false).
+    for name, data in (index_files(catalogue) if search else {}).items():
         yield StaticFile(f"{urls.SEARCH_INDEX}{name}", content=data)
     yield StaticFile(urls.ROBOTS, content=robots(site))
     yield StaticFile(urls.HEADERS, content=headers_file())

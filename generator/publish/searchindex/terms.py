@@ -82,22 +82,27 @@ _SYLLABLES: dict[str, Syllable] = {}
 """Each run met so far, folded once: a catalogue repeats a few thousand syllables."""
 
 
+def runs(text: str) -> list[str]:
+    """The runs of word characters of ``text``, lower case, NFC: its syllables as written."""
+    return _word_pattern().findall(unicodedata.normalize("NFC", text).lower())
+
+
+def syllable_of(run: str) -> Syllable | None:
+    """The syllable a run is, or None for a run too long to be one."""
+    syllable = _SYLLABLES.get(run)
+    if syllable is None:
+        if len(run) > MAX_SYLLABLE:
+            return None
+        syllable = _SYLLABLES[run] = Syllable(run, fold(run))
+    return syllable
+
+
 def syllables(text: str) -> list[Syllable | None]:
     """The syllables of ``text`` in order; None where an over-long run was dropped.
 
     The gaps keep two syllables on either side of a dropped run from making a bigram.
     """
-    known = _SYLLABLES
-    found: list[Syllable | None] = []
-    for run in _word_pattern().findall(unicodedata.normalize("NFC", text).lower()):
-        syllable = known.get(run)
-        if syllable is None:
-            if len(run) > MAX_SYLLABLE:
-                found.append(None)
-                continue
-            syllable = known[run] = Syllable(run, fold(run))
-        found.append(syllable)
-    return found
+    return [syllable_of(run) for run in runs(text)]
 
 
 def query_syllables(query: str) -> list[Syllable]:

@@ -35,7 +35,8 @@ from generator.publish.searchindex.terms import (
     facet_key,
     facet_values,
     fields,
-    syllables,
+    runs,
+    syllable_of,
 )
 
 DICTIONARY_SHARD = 128
@@ -105,9 +106,11 @@ def gather(entries: Sequence[Entry]) -> Gathered:
         for name, texts in fields(entry).items():
             weight = WEIGHTS[name]
             for text in texts:
-                found = syllables(text)
-                # Counted in C first: a body repeats its syllables.
-                for syllable, count in Counter(found).items():
+                written = runs(text)
+                # Counted in C first, as strings (their hash is cached): a body
+                # repeats its syllables.
+                for run, count in Counter(written).items():
+                    syllable = syllable_of(run)
                     if syllable is None:
                         continue
                     term = syllable.term
@@ -116,7 +119,7 @@ def gather(entries: Sequence[Entry]) -> Gathered:
                     spelled[key] = spelled.get(key, 0) + count
                     length += weight * count
                 if name in BIGRAM_FIELDS:
-                    for pair in bigrams(found):
+                    for pair in bigrams([syllable_of(run) for run in written]):
                         pair_weighted[pair] = pair_weighted.get(pair, 0) + weight
         lengths.append(length)
         # The commonest spelling in the document; ties go to the first in code-point order.

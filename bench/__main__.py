@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.engines import table as engines_table
 from bench.run import CheckResult, SizeResult, check_table, run_bench, table
 
 
@@ -31,8 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         say=lambda line: print(line, file=sys.stderr, flush=True),
                         checks_only=args.checks_only)
     checks = [r for r in results if isinstance(r, CheckResult)]
-    print(check_table(checks) if checks else table([r for r in results
-                                                    if isinstance(r, SizeResult)]))
+    sized = [r for r in results if isinstance(r, SizeResult)]
+    print(check_table(checks) if checks else table(sized))
+    for result in sized:
+        if result.engines:
+            print(f"\nsearch at {result.entries:,} entries, both engines alike:")
+            print(engines_table(result.engines))
     print(f"\n(medians of {args.runs} run(s); written to {args.out})")
     return 0
 

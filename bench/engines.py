@@ -1,0 +1,197 @@
+"""The site's search and the peer's Pagefind, measured the same way in Chromium.
+
+Each engine runs behind a bare harness page served from 127.0.0.1 (the site's
+runtime over ``tim-kiem/chi-muc/``; Pagefind's JS API over the peer's
+``pagefind/``), in a fresh browser context per query, so both start from a
+cold cache and neither is helped or slowed by its page's own layout. Counted
+are the encoded bytes of every search file received: to the first ten results
+(their cards, or Pagefind's fragments), then with facet counts, then a second
+query on the same page, and a browse by a filter alone (the peer's corpus has
+no filter). The mean reciprocal rank of title queries (the target entry's
+title, half typed without marks) is taken within the first ten results.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bench.server import CHROMIUM, CHROMIUM_ARGS, serve
+
+HARNESS = "bench-search.html"
+TOP = 10
+OURS_JS = {
+    "open": """async (base) => {
+      window.engine = await DvkIndex.open(base + "tim-kiem/chi-muc/");
+    }""",
+    "search": """async ([query, filters]) => {
+      const r = await window.engine.search(query, {prefix: false, limit: TOP, filters});
+      return (await window.engine.cards(r.ids)).map((c) => c.url);
+    }""".replace("TOP", str(TOP)),
+    "counts": "() => null",  # the counts come with the results
+}
+PEER_JS = {
+    "open": """async (base) => {
+      window.engine = await import(base + "pagefind/pagefind.js");
+      window.engine.init();
+    }""",
+    "search": """async ([query]) => {
+      const r = await window.engine.search(query);
+      const data = await Promise.all(r.results.slice(0, TOP).map((x) => x.data()));
+      return data.map((d) => d.url);
+    }""".replace("TOP", str(TOP)),
+    "counts": "async () => { await window.engine.filters(); }",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """Bytes of one query on one engine, at each step; 0 where a step was not taken."""
+
+    first: int
+    counted: int
+    second: int
+    browse: int
+
+
+def _is_index(url: str) -> bool:
+    path = urlsplit(url).path
+    return "/tim-kiem/chi-muc/" in path or "/pagefind/" in path or path.endswith(
+        "/dvk-index.js")
+
+
+def _write_harness(site: Path, ours: bool) -> None:
+    script = '<script src="assets/javascripts/dvk-index.js"></script>' if ours else ""
+    (site / HARNESS).write_text(
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8">{script}</head>'
+        "<body></body></html>", encoding="utf-8")
+
+
+class _Engine:
+    """One site behind its harness page, in one Chromium."""
+
+    def __init__(self, browser: Any, base: str, ours: bool) -> None:
+        self.browser, self.base, self.ours = browser, base, ours
+        self.scripts = OURS_JS if ours else PEER_JS
+
+    def run(self, query: str, second: str = "", browse: dict[str, list[str]] | None = None
+            ) -> tuple[list[str], Cost]:
+        """The first results' URLs, and the bytes of each step, in a cold context."""
+        context = self.browser.new_context()
+        page = context.new_page()
+        received: list[int] = []
+        started: list[str] = []
+
+        def record(request: Any) -> None:
+            if _is_index(request.url):
+                sizes = request.sizes()
+                received.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
+        def step(script: str, argument: Any = None) -> tuple[Any, int]:
+            before = len(received)
+            value = page.evaluate(script, argument)
+            # Every fetch of the step has resolved in the page; wait for the last
+            # "finished" events to reach us, so no byte is counted in the next step.
+            while len(received) < len(started):
+                page.wait_for_timeout(10)
+            return value, sum(received[before:])
+
+        def start(request: Any) -> None:
+            if _is_index(request.url):
+                started.append(request.url)
+
+        page.on("request", start)
+        page.on("requestfinished", record)
+        page.goto(self.base + HARNESS)
+        _, opening = step(self.scripts["open"], self.base)
+        found, first = step(self.scripts["search"], [query, {}])
+        _, counts = step(self.scripts["counts"])
+        second_bytes = step(self.scripts["search"], [second, {}])[1] if second else 0
+        browse_bytes = step(self.scripts["search"], ["", browse])[1] if browse else 0
+        context.close()
+        return found, Cost(opening + first, opening + first + counts, second_bytes,
+                           browse_bytes)
+
+
+def _rank(urls: Sequence[str], entry_id: str) -> float:
+    for position, url in enumerate(urls, start=1):
+        if url.rstrip("/").rsplit("/", 1)[-1] == entry_id:
+            return 1 / position
+    return 0.0
+
+
+def _percentile(values: Sequence[int], share: float) -> float:
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))])
+
+
+def compare(site: Path, peer: Path, queries: Sequence[str],
+            titles: Sequence[tuple[str, str]], browse: dict[str, list[str]]
+            ) -> dict[str, dict[str, float]]:
+    """Bytes per query and title-query MRR of both engines; ``titles`` are (id, query)."""
+    from playwright.sync_api import sync_playwright
+
+    _write_harness(site, ours=True)
+    _write_harness(peer, ours=False)
+    report: dict[str, dict[str, float]] = {}
+    try:
+        with serve(site) as ours_base, serve(peer) as peer_base, \
+                sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                 args=list(CHROMIUM_ARGS))
+            for name, engine in (("ours", _Engine(browser, ours_base, ours=True)),
+                                 ("peer", _Engine(browser, peer_base, ours=False))):
+                costs = []
+                for i, query in enumerate(queries):
+                    second = queries[(i + 1) % len(queries)]
+                    _, cost = engine.run(query, second, browse if engine.ours else None)
+                    costs.append(cost)
+                ranks = [_rank(engine.run(query)[0], entry_id) for entry_id, query in titles]
+                firsts = [c.first for c in costs]
+                report[name] = {
+                    "queries": len(costs),
+                    "median_first": statistics.median(firsts),
+                    "p95_first": _percentile(firsts, 0.95),
+                    "median_counted": statistics.median(c.counted for c in costs),
+                    "median_second": statistics.median(c.second for c in costs),
+                    "median_browse": statistics.median(c.browse for c in costs),
+                    "title_queries": len(ranks),
+                    "mrr": sum(ranks) / len(ranks) if ranks else 0.0,
+                }
+            browser.close()
+    finally:
+        (site / HARNESS).unlink(missing_ok=True)
+        (peer / HARNESS).unlink(missing_ok=True)
+    return report
+
+
+def table(report: dict[str, dict[str, float]]) -> str:
+    """Both engines side by side, in KB and MRR."""
+    rows = [("engine", "first KB (median / p95)", "with counts KB", "second query KB",
+             "browse KB", "title MRR")]
+    for name, r in report.items():
+        rows.append((
+            name, f"{r['median_first'] / 1000:.1f} / {r['p95_first'] / 1000:.1f}",
+            f"{r['median_counted'] / 1000:.1f}", f"{r['median_second'] / 1000:.1f}",
+            f"{r['median_browse'] / 1000:.1f}" if name == "ours" else "-",
+            f"{r['mrr']:.3f} ({r['title_queries']:.0f})"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+                     for row in rows)
+
+
+def title_queries(heads: Sequence[tuple[str, str, str]], count: int, seed: int = 11
+                  ) -> list[tuple[str, str]]:
+    """(entry id, its title as typed): every other one without marks, đ as d."""
+    import random
+
+    from generator.core.text import strip_marks
+
+    rng = random.Random(seed)
+    chosen = rng.sample(list(heads), min(count, len(heads)))
+    return [(entry_id, strip_marks(title) if i % 2 else title)
+            for i, (entry_id, title, _) in enumerate(chosen)]

@@ -6,12 +6,15 @@ Tooling, not the product: it lives outside the ``generator`` package and its whe
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.engines import table as engines_table
 from bench.run import CheckResult, SizeResult, check_table, run_bench, table
+from bench.searchonly import bench_search, search_table
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,8 +29,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="bench.json", help="JSON report")
     parser.add_argument("--checks-only", action="store_true",
                         help="measure only dvk check (one entry, cached and not, and all)")
+    parser.add_argument("--search-only", action="store_true",
+                        help="build and measure the search index alone (for 250,000 entries)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
+    if args.search_only:
+        say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+        searched = [bench_search(size, Path(args.work).resolve(), args.queries, say)
+                    for size in sizes]
+        Path(args.out).write_text(json.dumps([asdict(r) for r in searched], indent=2),
+                                  encoding="utf-8")
+        print(search_table(searched))
+        print(f"\n(one run per size; written to {args.out})")
+        return 0
     results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
                         say=lambda line: print(line, file=sys.stderr, flush=True),
                         checks_only=args.checks_only)

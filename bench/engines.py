@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,22 +130,25 @@ def _percentile(values: Sequence[int], share: float) -> float:
     return float(ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))])
 
 
-def compare(site: Path, peer: Path, queries: Sequence[str],
+def compare(site: Path, peer: Path | None, queries: Sequence[str],
             titles: Sequence[tuple[str, str]], browse: dict[str, list[str]]
             ) -> dict[str, dict[str, float]]:
-    """Bytes per query and title-query MRR of both engines; ``titles`` are (id, query)."""
+    """Bytes per query and title-query MRR of both engines (of ours alone without ``peer``);
+    ``titles`` are (entry id, query)."""
     from playwright.sync_api import sync_playwright
 
-    _write_harness(site, ours=True)
-    _write_harness(peer, ours=False)
+    sites = {"ours": site} if peer is None else {"ours": site, "peer": peer}
+    for name, folder in sites.items():
+        _write_harness(folder, ours=name == "ours")
     report: dict[str, dict[str, float]] = {}
     try:
-        with serve(site) as ours_base, serve(peer) as peer_base, \
-                sync_playwright() as playwright:
+        with ExitStack() as stack:
+            bases = {name: stack.enter_context(serve(folder)) for name, folder in sites.items()}
+            playwright = stack.enter_context(sync_playwright())
             browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                  args=list(CHROMIUM_ARGS))
-            for name, engine in (("ours", _Engine(browser, ours_base, ours=True)),
-                                 ("peer", _Engine(browser, peer_base, ours=False))):
+            for name, base in bases.items():
+                engine = _Engine(browser, base, ours=name == "ours")
                 costs = []
                 for i, query in enumerate(queries):
                     second = queries[(i + 1) % len(queries)]
@@ -164,8 +168,8 @@ def compare(site: Path, peer: Path, queries: Sequence[str],
                 }
             browser.close()
     finally:
-        (site / HARNESS).unlink(missing_ok=True)
-        (peer / HARNESS).unlink(missing_ok=True)
+        for folder in sites.values():
+            (folder / HARNESS).unlink(missing_ok=True)
     return report
 
 

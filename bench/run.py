@@ -229,7 +229,8 @@ def _peer(corpus: Corpus) -> tuple[Sample, Sample]:
     return built, indexed
 
 
-def _province_slug(name: str) -> str:
+def province_slug(name: str) -> str:
+    """The slug of a province the corpus names (it writes names, old ones too)."""
     match = default_registry().resolve(name)
     if match is None:
         raise BenchError(f"the corpus names an unknown province: {name}")
@@ -289,7 +290,7 @@ def bench_size(
         say(f"[{size}] search: ours and the peer's, alike, and title MRR")
         compared = compare_engines(site, corpus.root / "hugo" / "public", asked,
                                    title_queries(heads, max(20, 4 * queries)),
-                                   {"tinh": [_province_slug(heads[0][2])]})
+                                   {"tinh": [province_slug(heads[0][2])]})
     return SizeResult(size, runs, _median(cold), _median(unchanged), _median(edited),
                       _site_mb(site), _median(hugo), _median(pagefind), _median(one),
                       _median(one_cold), _median(whole), query, compared)

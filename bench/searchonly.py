@@ -1,0 +1,111 @@
+"""``python -m bench --search-only``: the search index alone, at sizes a whole build cannot reach.
+
+For each size: a synthetic corpus, then in a process of its own the catalogue
+loaded and the index written (wall time and the peak memory of that process),
+then the index served beside the runtime and measured in Chromium as the
+full bench measures it (bytes to first results, a second query, a browse,
+title-query MRR). No page is rendered and there is no peer.
+
+Run alone as ``python -m bench.searchonly CONFIG OUT`` it is that process:
+it prints the seconds spent loading and writing, as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bench.corpus import make_corpus
+from bench.engines import compare, title_queries
+from bench.querybytes import sample_queries
+from bench.run import REPO_FILES, Sample, measured, province_slug
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The index alone, at one size."""
+
+    entries: int
+    build: Sample
+    """Loading the catalogue and writing the index, in one process."""
+    index_seconds: float
+    """Of which writing the index."""
+    index_mb: float
+    index_files: int
+    search: dict[str, float] = field(default_factory=dict)
+
+
+def _write(config: Path, out: Path) -> None:
+    from generator.catalogue.catalogue import load_catalogue
+    from generator.publish.searchindex import write_index
+    from generator.render.config import read_settings
+
+    started = time.perf_counter()
+    catalogue = load_catalogue(read_settings(config))
+    loaded = time.perf_counter()
+    write_index(catalogue, out)
+    print(json.dumps({"load": loaded - started, "index": time.perf_counter() - loaded}))
+
+
+def bench_search(size: int, work: Path, queries: int, say: Callable[[str], None]
+                 ) -> SearchResult:
+    """Measure the index alone at one size."""
+    say(f"[{size}] generating the corpus")
+    corpus = make_corpus(work / f"s{size}", size, theme_dir=REPO_FILES / "theme",
+                         base_config=REPO_FILES / "site_config.yml")
+    site = corpus.root / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    index = site / "tim-kiem" / "chi-muc"
+    say(f"[{size}] loading the catalogue and writing the index")
+    timing = corpus.root / "index-timing.json"
+    build = measured(["sh", "-c", '"$0" -m bench.searchonly "$1" "$2" > "$3"',
+                      sys.executable, str(corpus.config), str(index), str(timing)],
+                     REPO_FILES)
+    seconds = json.loads(timing.read_text(encoding="utf-8"))["index"]
+    files = [p for p in index.rglob("*") if p.is_file()]
+    runtime = site / "assets" / "javascripts"
+    runtime.mkdir(parents=True)
+    shutil.copy(REPO_FILES / "theme" / "assets" / "javascripts" / "dvk-index.js", runtime)
+    report: dict[str, float] = {}
+    if queries:
+        say(f"[{size}] search: {queries} queries and title MRR, in Chromium")
+        pairs, heads = [], []
+        every = max(1, size // 300)
+        for path in sorted((corpus.root / "content" / "mo-hinh").rglob("*.md"))[::every]:
+            data = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n")[0][4:])
+            pairs.append((data["title"], data["summary"]))
+            heads.append((data["id"], data["title"], data["province"]))
+        report = compare(site, None, sample_queries(pairs, queries),
+                         title_queries(heads, max(20, 4 * queries)),
+                         {"tinh": [province_slug(heads[0][2])]})["ours"]
+    return SearchResult(size, build, seconds, sum(p.stat().st_size for p in files) / 1e6,
+                        len(files), report)
+
+
+def search_table(results: Sequence[SearchResult]) -> str:
+    """The index alone: build time and memory, size, and bytes per query."""
+    rows = [("entries", "load + index s", "index s", "peak MB", "index MB", "files",
+             "first KB (median / p95)", "second KB", "browse KB", "title MRR")]
+    for r in results:
+        s = r.search
+        rows.append((
+            f"{r.entries:,}", f"{r.build.seconds:.1f}", f"{r.index_seconds:.1f}",
+            f"{r.build.peak_mb:.0f}", f"{r.index_mb:.0f}", f"{r.index_files:,}",
+            f"{s['median_first'] / 1000:.1f} / {s['p95_first'] / 1000:.1f}" if s else "-",
+            f"{s['median_second'] / 1000:.1f}" if s else "-",
+            f"{s['median_browse'] / 1000:.1f}" if s else "-",
+            f"{s['mrr']:.3f} ({s['title_queries']:.0f})" if s else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+                     for row in rows)
+
+
+if __name__ == "__main__":
+    _write(Path(sys.argv[1]), Path(sys.argv[2]))

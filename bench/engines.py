@@ -19,9 +19,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+import yaml
+
+from bench.querybytes import is_search_request, sample_queries
 from bench.server import CHROMIUM, CHROMIUM_ARGS, serve
+from generator.core.provinces import default_registry
 
 HARNESS = "bench-search.html"
 TOP = 10
@@ -59,12 +62,6 @@ class Cost:
     browse: int
 
 
-def _is_index(url: str) -> bool:
-    path = urlsplit(url).path
-    return "/tim-kiem/chi-muc/" in path or "/pagefind/" in path or path.endswith(
-        "/dvk-index.js")
-
-
 def _write_harness(site: Path, ours: bool) -> None:
     script = '<script src="assets/javascripts/dvk-index.js"></script>' if ours else ""
     (site / HARNESS).write_text(
@@ -88,7 +85,7 @@ class _Engine:
         started: list[str] = []
 
         def record(request: Any) -> None:
-            if _is_index(request.url):
+            if is_search_request(request.url):
                 sizes = request.sizes()
                 received.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
 
@@ -102,7 +99,7 @@ class _Engine:
             return value, sum(received[before:])
 
         def start(request: Any) -> None:
-            if _is_index(request.url):
+            if is_search_request(request.url):
                 started.append(request.url)
 
         page.on("request", start)
@@ -130,11 +127,8 @@ def _percentile(values: Sequence[int], share: float) -> float:
     return float(ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))])
 
 
-def compare(site: Path, peer: Path | None, queries: Sequence[str],
-            titles: Sequence[tuple[str, str]], browse: dict[str, list[str]]
-            ) -> dict[str, dict[str, float]]:
-    """Bytes per query and title-query MRR of both engines (of ours alone without ``peer``);
-    ``titles`` are (entry id, query)."""
+def compare(site: Path, peer: Path | None, asked: Asked) -> dict[str, dict[str, float]]:
+    """Bytes per query and title-query MRR of both engines (of ours alone without ``peer``)."""
     from playwright.sync_api import sync_playwright
 
     sites = {"ours": site} if peer is None else {"ours": site, "peer": peer}
@@ -150,11 +144,12 @@ def compare(site: Path, peer: Path | None, queries: Sequence[str],
             for name, base in bases.items():
                 engine = _Engine(browser, base, ours=name == "ours")
                 costs = []
+                queries = asked.queries
                 for i, query in enumerate(queries):
                     second = queries[(i + 1) % len(queries)]
-                    _, cost = engine.run(query, second, browse if engine.ours else None)
+                    _, cost = engine.run(query, second, asked.browse if engine.ours else None)
                     costs.append(cost)
-                ranks = [_rank(engine.run(query)[0], entry_id) for entry_id, query in titles]
+                ranks = [_rank(engine.run(query)[0], entry_id) for entry_id, query in asked.titles]
                 firsts = [c.first for c in costs]
                 report[name] = {
                     "queries": len(costs),
@@ -199,3 +194,29 @@ def title_queries(heads: Sequence[tuple[str, str, str]], count: int, seed: int =
     chosen = rng.sample(list(heads), min(count, len(heads)))
     return [(entry_id, strip_marks(title) if i % 2 else title)
             for i, (entry_id, title, _) in enumerate(chosen)]
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What the bench asks both engines: typed queries, title queries, a filter to browse."""
+
+    queries: list[str]
+    titles: list[tuple[str, str]]
+    """(entry id, its title as typed)."""
+    browse: dict[str, list[str]]
+
+
+def asked_of(entries_dir: Path, size: int, count: int) -> Asked:
+    """Queries drawn from about 300 entries of a corpus: ``count`` typed ones, more titles."""
+    pairs, heads = [], []
+    every = max(1, size // 300)
+    for path in sorted(entries_dir.rglob("*.md"))[::every]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n")[0][4:])
+        pairs.append((data["title"], data["summary"]))
+        heads.append((data["id"], data["title"], data["province"]))
+    # The corpus names provinces (old names too); the filter wants a unit's slug.
+    match = default_registry().resolve(heads[0][2])
+    if match is None:
+        raise ValueError(f"the corpus names an unknown province: {heads[0][2]}")
+    return Asked(sample_queries(pairs, count), title_queries(heads, max(20, 4 * count)),
+                 {"tinh": [match.province.slug]})

@@ -33,7 +33,8 @@ class QueryCost:
     """The largest single search file fetched (a whole-site index would stand out)."""
 
 
-def _is_search_request(url: str) -> bool:
+def is_search_request(url: str) -> bool:
+    """A file of a search: the index, its runtime or the search module (ours or Pagefind's)."""
     # The site's own index and runtime; "/pagefind/" is the peer's index, on the same pages.
     path = urlsplit(url).path
     return ("/tim-kiem/chi-muc/" in path or "/pagefind/" in path
@@ -54,7 +55,7 @@ def measure(site_dir: Path, queries: Sequence[str]) -> list[QueryCost]:
 
             def record(response: object, sizes: dict[str, int] = sizes) -> None:
                 request = response.request  # type: ignore[attr-defined]
-                if _is_search_request(request.url):
+                if is_search_request(request.url):
                     body = request.sizes()["responseBodySize"]
                     headers = request.sizes()["responseHeadersSize"]
                     sizes[request.url] = body + headers

@@ -33,7 +33,6 @@ import yaml
 
 from bench.corpus import Corpus, make_corpus
 from generator.core.errors import DvkError
-from generator.core.provinces import default_registry
 from generator.core.settings import CACHE_DIR
 
 REPO_FILES = Path(__file__).resolve().parent.parent
@@ -229,14 +228,6 @@ def _peer(corpus: Corpus) -> tuple[Sample, Sample]:
     return built, indexed
 
 
-def province_slug(name: str) -> str:
-    """The slug of a province the corpus names (it writes names, old ones too)."""
-    match = default_registry().resolve(name)
-    if match is None:
-        raise BenchError(f"the corpus names an unknown province: {name}")
-    return match.province.slug
-
-
 def _site_mb(site: Path) -> float:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
 
@@ -245,10 +236,9 @@ def bench_size(
     size: int, work: Path, runs: int, queries: int, say: Callable[[str], None]
 ) -> SizeResult:
     """Measure one corpus size."""
+    from bench.engines import asked_of
     from bench.engines import compare as compare_engines
-    from bench.engines import title_queries
     from bench.querybytes import measure as measure_queries
-    from bench.querybytes import sample_queries
     from bench.querybytes import summary as query_summary
 
     say(f"[{size}] generating the corpus")
@@ -279,18 +269,10 @@ def bench_size(
     compared: dict[str, dict[str, float]] = {}
     if queries:
         say(f"[{size}] search: bytes per query over {queries} queries")
-        pairs, heads = [], []
-        every = max(1, size // 300)
-        for path in sorted((corpus.root / "content" / "mo-hinh").rglob("*.md"))[::every]:
-            data = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n")[0][4:])
-            pairs.append((data["title"], data["summary"]))
-            heads.append((data["id"], data["title"], data["province"]))
-        asked = sample_queries(pairs, queries)
-        query = query_summary(measure_queries(site, asked))
+        asked = asked_of(corpus.root / "content" / "mo-hinh", size, queries)
+        query = query_summary(measure_queries(site, asked.queries))
         say(f"[{size}] search: ours and the peer's, alike, and title MRR")
-        compared = compare_engines(site, corpus.root / "hugo" / "public", asked,
-                                   title_queries(heads, max(20, 4 * queries)),
-                                   {"tinh": [province_slug(heads[0][2])]})
+        compared = compare_engines(site, corpus.root / "hugo" / "public", asked)
     return SizeResult(size, runs, _median(cold), _median(unchanged), _median(edited),
                       _site_mb(site), _median(hugo), _median(pagefind), _median(one),
                       _median(one_cold), _median(whole), query, compared)

@@ -20,12 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bench.corpus import make_corpus
-from bench.engines import compare, title_queries
-from bench.querybytes import sample_queries
-from bench.run import REPO_FILES, Sample, measured, province_slug
+from bench.engines import asked_of, compare
+from bench.run import REPO_FILES, Sample, measured
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +73,8 @@ def bench_search(size: int, work: Path, queries: int, say: Callable[[str], None]
     report: dict[str, float] = {}
     if queries:
         say(f"[{size}] search: {queries} queries and title MRR, in Chromium")
-        pairs, heads = [], []
-        every = max(1, size // 300)
-        for path in sorted((corpus.root / "content" / "mo-hinh").rglob("*.md"))[::every]:
-            data = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n")[0][4:])
-            pairs.append((data["title"], data["summary"]))
-            heads.append((data["id"], data["title"], data["province"]))
-        report = compare(site, None, sample_queries(pairs, queries),
-                         title_queries(heads, max(20, 4 * queries)),
-                         {"tinh": [province_slug(heads[0][2])]})["ours"]
+        asked = asked_of(corpus.root / "content" / "mo-hinh", size, queries)
+        report = compare(site, None, asked)["ours"]
     return SearchResult(size, build, seconds, sum(p.stat().st_size for p in files) / 1e6,
                         len(files), report)
 

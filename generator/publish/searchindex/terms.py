@@ -44,7 +44,11 @@ _MARKDOWN_TARGET = re.compile(r"\]\([^)\n]*\)|<!--.*?-->|<[^>\n]+>|\{:[^}\n]*\}"
 
 
 def fold(text: str) -> str:
-    """Marks stripped and đ mapped to d, of lower-case NFC text: "đường" -> "duong"."""
+    """Marks stripped and đ mapped to d, of lower-case NFC text: "đường" -> "duong".
+
+    Not ``core.text.strip_marks``: the browser runtime must fold alike, and the
+    rule it can state is Unicode's category ``Mn`` (``/\\p{Mn}/u``), not
+    Python's combining classes, which differ for a few marks."""
     decomposed = unicodedata.normalize("NFD", text)
     kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return unicodedata.normalize("NFC", kept.translate(_D_STROKE))

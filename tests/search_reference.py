@@ -35,12 +35,19 @@ from generator.publish.searchindex.terms import (
 )
 
 K1, B = 1.2, 0.75
+FLOORS = [(2 ** ((v - 0.5) / 32) - 1) / 4 for v in range(1, 256)]
+"""The least score of each impact 1..255."""
+
+
+def _avgdl(lengths: Sequence[int]) -> float:
+    """The mean length, quantised to eight steps a doubling."""
+    return 2 ** (math.floor(8 * math.log2(sum(lengths) / len(lengths)) + 0.5) / 8)
 
 
 def _impact(tf: float, dl: float, avgdl: float, df: int, n: int) -> int:
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
     score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
-    return min(255, max(1, math.floor(32 * math.log2(1 + 4 * score) + 0.5)))
+    return max(1, bisect_right(FLOORS, score))
 
 
 Counts = dict[str, dict[str, int]]
@@ -76,7 +83,7 @@ class Reference:
                 top = max(counts.values())
                 spelled[term][doc] = min(v for v, c in counts.items() if c == top)
             lengths.append(length)
-        avgdl = sum(lengths) / self.n
+        avgdl = _avgdl(lengths)
 
         def heads(table: Mapping[str, dict[int, int]]) -> dict[str, dict[int, int]]:
             cut = {}

@@ -8,17 +8,28 @@ from its files with a decoder written here from the spec.
 from __future__ import annotations
 
 import json
+import shutil
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
-from search_reference import read_postings
+from search_reference import found_in_index, read_postings
 
-from conftest import REPO
+from bench.corpus import make_corpus
+from conftest import REPO, Site
 from generator.catalogue.catalogue import Catalogue, load_catalogue
-from generator.publish.searchindex import write_index
-from generator.publish.searchindex.terms import Syllable, document_order, fold, syllables
-from generator.publish.searchindex.writer import HEAD, fnv1a, match_set, varint
+from generator.publish.searchindex import SearchIndex, index_files, write_index
+from generator.publish.searchindex.encode import fnv1a, varint
+from generator.publish.searchindex.gather import Rows
+from generator.publish.searchindex.postings import Table, encode
+from generator.publish.searchindex.terms import (
+    HEAD,
+    Syllable,
+    document_order,
+    fold,
+    syllables,
+)
 from generator.render.config import read_settings
 
 
@@ -48,10 +59,21 @@ def test_numbers_and_hashes_are_the_specs() -> None:
     assert varint(300) == b"\xac\x02"
     assert fnv1a("") == 0x811C9DC5
     assert fnv1a("a") == 0xE40C292C
-    assert match_set([0, 2], 1000) == b"\x02\x00\x01\x02"  # gaps from -1
+
+    def match_set(docs: list[int], n: int) -> bytes:
+        rows = Rows(np.array(docs, np.int32), np.zeros(len(docs), np.int32),
+                    np.ones(len(docs), np.int32), np.zeros(len(docs), np.int32))
+        data = encode(Table.of([rows], 1, spelled=True), [0], n, np.ones(n), np.zeros(1, np.int32)
+                      )[0].data
+        assert read_postings(data, n)[0] == docs
+        return data
+
+    # count, kind 0, gaps from -1; then the head's count
+    assert match_set([0, 2], 1000).startswith(b"\x02\x00\x01\x02\x02")
+    assert match_set([300], 1000).startswith(b"\x01\x00\xad\x02\x01")  # a gap of 301
     dense = match_set(list(range(0, 80, 2)), 80)
-    assert dense[:2] == b"\x28\x01" and len(dense) == 2 + 10  # the bitmap is smaller
-    assert read_postings(dense + b"\x00", 80)[0] == list(range(0, 80, 2))
+    # count 40, kind 1, ten bytes of bitmap (smaller than 40 gaps), then the head's count
+    assert dense[:2] == b"\x28\x01" and dense[2:12] == b"\x55" * 10 and dense[12] == 40
 
 
 def test_the_index_of_the_bundled_site_reads_back(bundled: Catalogue, tmp_path: Path) -> None:
@@ -93,3 +115,103 @@ def test_two_writes_are_byte_identical(bundled: Catalogue, tmp_path: Path) -> No
                 for p in sorted(root.rglob("*")) if p.is_file()}
 
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated site of 800 entries: its config file."""
+    made = make_corpus(tmp_path_factory.mktemp("index") / "corpus", 800,
+                       theme_dir=REPO / "theme", base_config=REPO / "site_config.yml")
+    return made.config
+
+
+def _catalogue(config: Path) -> Catalogue:
+    return load_catalogue(read_settings(config))
+
+
+def _dump(files: dict[str, bytes], folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def test_an_updated_index_is_a_clean_one(corpus: Path, tmp_path: Path) -> None:
+    """Edits, a move, additions and removals: each update writes what a clean build writes,
+    and only an edit that keeps every id re-scores just what it touched."""
+    index = SearchIndex()
+    index.update(_catalogue(corpus))
+    assert index.last_update == "full"
+    entries = sorted((corpus.parent / "content" / "mo-hinh").rglob("*.md"))
+    edited, moved, removed = entries[10], entries[20], entries[30]
+
+    def step(expected: str) -> dict[str, bytes]:
+        catalogue = _catalogue(corpus)
+        before = dict(index.files)
+        files = dict(index.update(catalogue))
+        assert index.last_update == expected
+        clean = index_files(catalogue)
+        assert sorted(files) == sorted(clean)
+        assert [name for name in files if files[name] != clean[name]] == []
+        if expected == "incremental":  # most files are the very same objects
+            assert sum(before.get(name) is data for name, data in files.items()) > len(files) / 2
+        return files
+
+    text = edited.read_text("utf-8")
+    edited.write_text(text + "\nTừ khóa riêng xuất hiện một lần: quýt đỏ.\n", "utf-8")
+    found = _dump(step("incremental"), tmp_path / "a")
+    url = f"mo-hinh/{edited.stem}/"
+    assert found_in_index(found, "quýt đỏ") == {url}
+    assert found_in_index(found, "Từ khoá riêng xuất hiện") == {url}
+
+    edited.write_text(text, "utf-8")  # and back: the new words are gone again
+    assert found_in_index(_dump(step("incremental"), tmp_path / "b"), "quýt đỏ") == set()
+
+    lines = moved.read_text("utf-8").splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    old_title = lines[title].removeprefix("title: ")
+    lines[title] = "title: Ánh đèn quýt đỏ"
+    province = next(i for i, line in enumerate(lines) if line.startswith("province:"))
+    # Another province is another range of ids: the entry moves, and every id between too.
+    lines[province] = "province: Vĩnh Long"
+    moved.write_text("\n".join(lines) + "\n", "utf-8")
+    found = _dump(step("renumbered"), tmp_path / "c")
+    assert found_in_index(found, "Ánh đèn quýt") == {f"mo-hinh/{moved.stem}/"}
+    assert f"mo-hinh/{moved.stem}/" not in found_in_index(found, old_title)
+
+    new = removed.with_name("mo-hinh-moi.md")
+    new.write_text(removed.read_text("utf-8").replace(f"id: {removed.stem}", "id: mo-hinh-moi")
+                   .replace("title: ", "title: Cầu Zeta-kiwi ", 1), "utf-8")
+    found = _dump(step("renumbered"), tmp_path / "d")
+    assert json.loads((found / "manifest.json").read_text("utf-8"))["N"] == 801
+    assert found_in_index(found, "zeta kiwi") == {"mo-hinh/mo-hinh-moi/"}
+
+    gone = f"mo-hinh/{removed.stem}/"
+    words = " ".join(line.removeprefix("title: ") for line in
+                     removed.read_text("utf-8").splitlines() if line.startswith("title: "))
+    assert gone in found_in_index(found, words)
+    removed.unlink()
+    found = _dump(step("renumbered"), tmp_path / "e")
+    assert json.loads((found / "manifest.json").read_text("utf-8"))["N"] == 800
+    assert gone not in found_in_index(found, words)
+
+
+def test_the_worked_example_of_the_spec(site: Site) -> None:
+    """docs/search-index.md's worked example, byte for byte."""
+    site.entry("ky-tuc-xa-sinh-vien", title="Ký túc xá sinh viên", province="ha-noi",
+               body="Sinh viên ở xa có chỗ ở.\n")
+    site.entry("bep-an-ban-tru", title="Bếp ăn bán trú")
+    site.entry("ky-tuc-xa-vung-bien", title="Ký túc xá vùng biên")
+    files = index_files(_catalogue(site.config))
+    manifest = json.loads(files["manifest.json"])
+    assert [card[0] for card in json.loads(files["c/0.json"])] == [
+        "mo-hinh/ky-tuc-xa-sinh-vien/", "mo-hinh/bep-an-ban-tru/", "mo-hinh/ky-tuc-xa-vung-bien/"]
+    tinh = [key for key, _ in manifest["facets"]["tinh"]]
+    assert manifest["ranges"] == [[0, 1, tinh.index("ha-noi"), 0, 0, 0],
+                                  [1, 2, tinh.index("nghe-an"), 0, 0, 0]]
+    assert manifest["dict"] == ["an"]
+    shard = {term: [df, variants] for term, df, variants in json.loads(files["d/0.json"])}
+    assert shard["ky"] == [2, ["ký"]] and shard["tuc"] == [2, ["túc"]]
+    assert shard["xa"] == [2, ["xa", "xá"]]
+    assert files["t/ky.bin"].hex(" ") == "02 01 05 02 00 46 00 02 46 00"

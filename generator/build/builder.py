@@ -35,6 +35,7 @@ from generator.core.settings import cache_dir
 from generator.load.history import file_dates
 from generator.pages.digests import page_digest
 from generator.pages.site import build_pages
+from generator.publish.searchindex import SearchIndex
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
 from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin
@@ -128,6 +129,8 @@ class Builder:
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read by this process: what makes ``dvk serve`` rebuild fast."""
+        self.search_index = SearchIndex()
+        """The search index of the last build, which the next one updates by what changed."""
         self.last_mode = ""
         """"full", "incremental" or "unchanged": what the last ``build`` did."""
 
@@ -159,7 +162,7 @@ class Builder:
         catalogue = loaded.catalogue
         plan = BuildPlan(
             catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),
-            progress=self.progress or Silent(),
+            progress=self.progress or Silent(), search=self.search_index,
         )
         loaded.plugin.prepare(plan)
         state = BuildState(

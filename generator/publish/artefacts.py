@@ -38,7 +38,7 @@ from generator.publish.opendata import (
     to_json,
 )
 from generator.publish.renditions import SETTINGS, renditions
-from generator.publish.searchindex import index_files
+from generator.publish.searchindex import SearchIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
 
 def published_files(
     catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None, *,
-    search: bool = True,
+    search: SearchIndex | None = None,
 ) -> Iterable[StaticFile]:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, the
     search index, robots.
@@ -139,7 +139,8 @@ def published_files(
     Also ``_headers``, the HTTP headers the host should send (generator/publish/headers.py).
 
     With ``cards_dir`` (the card cache), the social cards too: they are drawn
-    there first, the ones not cached yet.
+    there first, the ones not cached yet. With ``search``, the search index,
+    brought up to date by what changed since it last indexed.
     """
     site = catalogue.settings.site
     cites = citations(site_pages)
@@ -174,8 +175,8 @@ def published_files(
                      content=datapackage(catalogue, found, stat_resources(counted)),
                      listed=True)
     # Found through the search page, never cited: not in urls.txt, so the URL guard,
-    # which only lists URLs, skips writing the index (``search`` false).
-    for name, data in (index_files(catalogue) if search else {}).items():
+    # which only lists URLs, skips writing the index (no ``search``).
+    for name, data in (search.update(catalogue) if search is not None else {}).items():
         yield StaticFile(f"{urls.SEARCH_INDEX}{name}", content=data)
     yield StaticFile(urls.ROBOTS, content=robots(site))
     yield StaticFile(urls.HEADERS, content=headers_file())

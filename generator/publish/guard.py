@@ -59,7 +59,7 @@ def current_urls(catalogue: Catalogue) -> set[str]:
     """Every permanent URL the content publishes now, as ``dvk build`` writes them."""
     site_pages = build_pages(catalogue, dates={})  # dates do not change URLs
     return set(manifest(site_pages, editorial_urls(catalogue),
-                        published_files(catalogue, site_pages, search=False)))
+                        published_files(catalogue, site_pages)))
 
 
 def check_published(catalogue: Catalogue, source: str) -> int:

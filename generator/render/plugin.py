@@ -44,6 +44,7 @@ from generator.publish.artefacts import (
 )
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
+from generator.publish.searchindex import SearchIndex
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
 from generator.render.sanitise import clean_body, safe_toc
@@ -76,6 +77,9 @@ class BuildPlan:
     """An incremental build's pages and static files; None makes every one."""
     progress: Progress = field(default_factory=Silent)
     """The progress bar of a build on a terminal."""
+    search: SearchIndex = field(default_factory=SearchIndex)
+    """The search index, which ``dvk serve`` keeps from build to build: an edit
+    re-indexes only what it touches."""
 
 
 class Memo:
@@ -201,7 +205,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return self._statics[1]
         root = catalogue.settings.root
         found = {s.dest_uri: s for s in published_files(catalogue, self.plan.site_pages,
-                                                        cache_dir(root) / "cards")}
+                                                        cache_dir(root) / "cards",
+                                                        search=self.plan.search)}
         for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"{urls.FONTS}{name}"
             found[dest] = StaticFile(dest, path=path)

@@ -4,6 +4,6 @@ A query downloads a manifest, a dictionary shard per syllable, the postings of
 the syllables it names and the cards it shows, never the whole index.
 """
 
-from generator.publish.searchindex.writer import index_files, write_index
+from generator.publish.searchindex.writer import SearchIndex, index_files, write_index
 
-__all__ = ["index_files", "write_index"]
+__all__ = ["SearchIndex", "index_files", "write_index"]

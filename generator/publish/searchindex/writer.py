@@ -3,40 +3,49 @@
 Every score is computed here, once, and stored as a one-byte impact, so the
 runtime only adds bytes and needs no document lengths; every facet count
 comes from the range table, so no per-document facet file exists.
+
+A ``SearchIndex`` is kept between builds (``dvk serve``): it remembers what
+each entry contributed, and an edit re-scores only the terms and bigrams the
+edited entries had or have. The statistics every impact depends on, the
+number of entries and their quantised mean length, do not move with such an
+edit; when they do, or when entries were added, removed or moved in the id
+order, every file is written again from what was gathered. Either way the
+files are those a clean build writes (tests/test_search_writer.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
 import shutil
-from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from generator.catalogue.catalogue import Catalogue
 from generator.core.model import Entry
+from generator.publish.searchindex.encode import (
+    fnv1a,
+    normalisers,
+    quantised_avgdl,
+    varint,
+)
+from generator.publish.searchindex.gather import Rows, Vocabulary, gather
+from generator.publish.searchindex.postings import Encoded, Table, encode
 from generator.publish.searchindex.terms import (
-    BIGRAM_FIELDS,
     HEAD,
-    K1,
-    LOG_SCALE,
-    LOG_STRETCH,
     MAX_QUERY_SYLLABLES,
     MAX_SYLLABLE,
     PREFIX_TERMS,
     VERSION,
-    WEIGHTS,
-    B,
-    bigrams,
     document_order,
     facet_key,
     facet_values,
     fields,
-    runs,
-    syllable_of,
 )
 
 DICTIONARY_SHARD = 128
@@ -47,136 +56,6 @@ CARDS = 16
 """Documents per card file: ten results spread over the ids cost ten small files."""
 
 
-_ONE_BYTE = [bytes((value,)) for value in range(0x80)]
-
-
-def varint(value: int) -> bytes:
-    """Unsigned LEB128."""
-    if value < 0x80:
-        return _ONE_BYTE[value]
-    if value < 0x4000:
-        return bytes((value & 0x7F | 0x80, value >> 7))
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def fnv1a(text: str) -> int:
-    """FNV-1a, 32 bits, of the UTF-8 bytes of ``text``: which bigram shard holds it."""
-    hashed = 0x811C9DC5
-    for byte in text.encode():
-        hashed = ((hashed ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return hashed
-
-
-@dataclass
-class Postings:
-    """What the writer gathers of one term: its documents, weighted counts and variants."""
-
-    docs: list[int] = field(default_factory=list)
-    weighted: list[int] = field(default_factory=list)
-    variants: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Gathered:
-    """Every document's syllables, gathered in one pass."""
-
-    terms: dict[str, Postings]
-    bigrams: dict[str, Postings]
-    lengths: list[int]
-
-
-def gather(entries: Sequence[Entry]) -> Gathered:
-    """Each term's and bigram's postings (in id order) and each document's weighted length."""
-    terms: defaultdict[str, Postings] = defaultdict(Postings)
-    pairs: defaultdict[str, Postings] = defaultdict(Postings)
-    lengths: list[int] = []
-    for doc, entry in enumerate(entries):
-        weighted: dict[str, int] = {}
-        spelled: dict[tuple[str, str], int] = {}
-        pair_weighted: dict[str, int] = {}
-        length = 0
-        for name, texts in fields(entry).items():
-            weight = WEIGHTS[name]
-            for text in texts:
-                written = runs(text)
-                # Counted in C first, as strings (their hash is cached): a body
-                # repeats its syllables.
-                for run, count in Counter(written).items():
-                    syllable = syllable_of(run)
-                    if syllable is None:
-                        continue
-                    term = syllable.term
-                    weighted[term] = weighted.get(term, 0) + weight * count
-                    key = (term, syllable.variant)
-                    spelled[key] = spelled.get(key, 0) + count
-                    length += weight * count
-                if name in BIGRAM_FIELDS:
-                    for pair in bigrams([syllable_of(run) for run in written]):
-                        pair_weighted[pair] = pair_weighted.get(pair, 0) + weight
-        lengths.append(length)
-        # The commonest spelling in the document; ties go to the first in code-point order.
-        chosen: dict[str, tuple[int, str]] = {}
-        for (term, variant), count in spelled.items():
-            best = chosen.get(term)
-            if best is None or count > best[0] or (count == best[0] and variant < best[1]):
-                chosen[term] = (count, variant)
-        for term in sorted(weighted):
-            postings = terms[term]
-            postings.docs.append(doc)
-            postings.weighted.append(weighted[term])
-            postings.variants.append(chosen[term][1])
-        for pair in sorted(pair_weighted):
-            postings = pairs[pair]
-            postings.docs.append(doc)
-            postings.weighted.append(pair_weighted[pair])
-    return Gathered(dict(terms), dict(pairs), lengths)
-
-
-def normalisers(lengths: Sequence[int], avgdl: float) -> list[float]:
-    """Each document's ``K1 · (1 - B + B · dl / avgdl)``, the length part of BM25."""
-    return [K1 * (1 - B + B * dl / avgdl) for dl in lengths]
-
-
-def head(postings: Postings, norms: Sequence[float], n: int) -> list[tuple[int, int, str]]:
-    """(id, impact, variant) of the highest impacts, ties by id, at most ``HEAD``.
-
-    ``impact``'s arithmetic, operation for operation, with each document's
-    length part computed once (``normalisers``).
-    """
-    df = len(postings.docs)
-    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    floor, log2 = math.floor, math.log2
-    scored = []
-    for i, (d, w) in enumerate(zip(postings.docs, postings.weighted, strict=True)):
-        score = idf * w * (K1 + 1) / (w + norms[d])
-        value = floor(LOG_SCALE * log2(1 + LOG_STRETCH * score) + 0.5)
-        scored.append((-(255 if value > 255 else 1 if value < 1 else value), d, i))
-    scored.sort()
-    variants = postings.variants
-    return [(d, -v, variants[i] if variants else "") for v, d, i in scored[:HEAD]]
-
-
-def match_set(docs: Sequence[int], n: int) -> bytes:
-    """The sorted ids as varint gaps or as a bitmap, whichever is smaller (ties: gaps)."""
-    gaps = [doc - previous for previous, doc in zip((-1, *docs), docs, strict=False)]
-    encoded = bytes(gaps) if max(gaps, default=0) < 0x80 else b"".join(map(varint, gaps))
-    size = (n + 7) // 8
-    if size < len(encoded):
-        bitmap = bytearray(size)
-        for doc in docs:
-            bitmap[doc >> 3] |= 1 << (doc & 7)
-        return varint(len(docs)) + b"\x01" + bytes(bitmap)
-    return varint(len(docs)) + b"\x00" + encoded
-
-
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -184,6 +63,15 @@ def _json(value: Any) -> bytes:
 def _card(entry: Entry) -> list[Any]:
     return [entry.url, entry.title, entry.province_label, entry.field.label, entry.year,
             entry.kind.label, entry.summary]
+
+
+def _key(entry: Entry) -> str:
+    # What the entry's postings and card are made from: its file (the digest), and
+    # the label of its field, which the config gives.
+    if entry.digest:
+        return f"{entry.digest}\0{entry.field.label}"
+    made = json.dumps([fields(entry), _card(entry)], ensure_ascii=False, default=str)
+    return hashlib.blake2b(made.encode(), digest_size=16).hexdigest()
 
 
 def _ranges(entries: Sequence[Entry], values: dict[str, list[tuple[str, str]]]
@@ -207,6 +95,193 @@ def _bigram_shards(keys: int) -> int:
     return shards
 
 
+class SearchIndex:
+    """The index of a catalogue, updated build after build by what changed."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+        self.files: dict[str, bytes] = {}
+        """Every file of the index: its path in the index folder -> its bytes."""
+        self.last_update = ""
+        """"full", "renumbered" or "incremental": what the last ``update`` did."""
+        self._order: list[str] = []
+        """Each document's key (``_key``), by id."""
+        self._lengths: npt.NDArray[np.int64] = np.zeros(0, np.int64)
+        self._avgdl = 0.0
+        self._terms: Table | None = None
+        self._pairs: Table | None = None
+        self._term_codes: dict[int, Encoded] = {}
+        self._pair_codes: dict[int, Encoded] = {}
+        self._pair_hashes: list[int] = []
+        self._shards = 0
+        self._dictionary_firsts: list[str] = []
+
+    def update(self, catalogue: Catalogue) -> dict[str, bytes]:
+        """Bring the index to ``catalogue``, and return every file of it."""
+        entries = document_order(catalogue)
+        keys = [_key(entry) for entry in entries]
+        n = len(keys)
+        before = {key: doc for doc, key in enumerate(self._order)}
+        mapping = np.full(len(self._order), -1, dtype=np.int32)
+        fresh: list[int] = []
+        for doc, key in enumerate(keys):
+            old = before.get(key)
+            if old is None:
+                fresh.append(doc)
+            else:
+                mapping[old] = doc
+        if self._terms is None or self._pairs is None or len(fresh) > max(n // 4, 1):
+            self._full(entries, keys)
+            self.last_update = "full"
+        else:
+            self._update(entries, keys, mapping, fresh)
+        self._order = keys
+        self._write_dictionary()
+        self.files["manifest.json"] = self._manifest(catalogue, entries)
+        return self.files
+
+    def _full(self, entries: Sequence[Entry], keys: list[str]) -> None:
+        vocabulary, n = self.vocabulary, len(entries)
+        parts = gather(entries, vocabulary)
+        self._lengths = np.concatenate([p.lengths for p in parts] or [np.zeros(0, np.int64)])
+        self._avgdl = quantised_avgdl(int(self._lengths.sum()), n)
+        self._terms = Table.of([p.terms for p in parts], len(vocabulary.term_text), spelled=True)
+        self._pairs = Table.of([p.pairs for p in parts], len(vocabulary.pair_text),
+                               spelled=False)
+        del parts
+        self._encode_all(entries)
+
+    def _encode_all(self, entries: Sequence[Entry]) -> None:
+        assert self._terms is not None and self._pairs is not None
+        vocabulary, n = self.vocabulary, len(entries)
+        norms = normalisers(self._lengths, self._avgdl)
+        self._term_codes = encode(self._terms, self._terms.live().tolist(), n, norms,
+                                  vocabulary.run_ranks())
+        self._pair_codes = encode(self._pairs, self._pairs.live().tolist(), n, norms)
+        self.files = {f"t/{vocabulary.term_text[term]}.bin": code.data
+                      for term, code in self._term_codes.items()}
+        self._shards = 0
+        self._write_bigrams(set(self._pair_codes))
+        for start in range(0, n, CARDS):
+            self._write_cards(entries, start // CARDS)
+
+    def _update(self, entries: Sequence[Entry], keys: list[str], mapping: npt.NDArray[np.int32],
+                fresh: list[int]) -> None:
+        """Apply what changed: entries added, removed, edited or moved in the id order."""
+        assert self._terms is not None and self._pairs is not None
+        vocabulary, n = self.vocabulary, len(entries)
+        positions = np.array(fresh, dtype=np.int32)
+        parts = gather([entries[doc] for doc in fresh], vocabulary)
+        new_terms = Rows.joined([p.terms for p in parts])
+        new_pairs = Rows.joined([p.pairs for p in parts])
+        new_terms = replace(new_terms, docs=positions[new_terms.docs])
+        new_pairs = replace(new_pairs, docs=positions[new_pairs.docs])
+        lengths = np.zeros(n, dtype=np.int64)
+        kept = mapping >= 0
+        lengths[mapping[kept]] = self._lengths[kept]
+        if parts:
+            lengths[positions] = np.concatenate([p.lengths for p in parts])
+        avgdl = quantised_avgdl(int(lengths.sum()), n)
+        # Ids move when an entry is added, removed or moved: then every file changes.
+        renumber = n != len(mapping) or bool(
+            np.any(mapping[kept] != np.flatnonzero(kept)))
+        touched_terms = self._terms.update(mapping, new_terms, len(vocabulary.term_text),
+                                           renumber=renumber)
+        touched_pairs = self._pairs.update(mapping, new_pairs, len(vocabulary.pair_text),
+                                           renumber=renumber)
+        rescore = renumber or avgdl != self._avgdl
+        self._lengths, self._avgdl = lengths, avgdl
+        if rescore:
+            self._encode_all(entries)
+            self.last_update = "renumbered"
+            return
+        norms = normalisers(lengths, avgdl)
+        live = [t for t in touched_terms if self._terms.starts[t + 1] > self._terms.starts[t]]
+        codes = encode(self._terms, live, n, norms, vocabulary.run_ranks())
+        for term in touched_terms:
+            name = f"t/{vocabulary.term_text[term]}.bin"
+            code = codes.get(term)
+            if code is None:
+                self._term_codes.pop(term, None)
+                self.files.pop(name, None)
+            else:
+                self._term_codes[term] = code
+                self.files[name] = code.data
+        live = [p for p in touched_pairs if self._pairs.starts[p + 1] > self._pairs.starts[p]]
+        pair_codes = encode(self._pairs, live, n, norms)
+        for pair in touched_pairs:
+            if pair in pair_codes:
+                self._pair_codes[pair] = pair_codes[pair]
+            else:
+                self._pair_codes.pop(pair, None)
+        self._write_bigrams(touched_pairs)
+        for card in sorted({doc // CARDS for doc in fresh}):
+            self._write_cards(entries, card)
+        self.last_update = "incremental"
+
+    def _write_cards(self, entries: Sequence[Entry], card: int) -> None:
+        self.files[f"c/{card}.json"] = _json(
+            [_card(entry) for entry in entries[card * CARDS:(card + 1) * CARDS]])
+
+    def _write_bigrams(self, touched: set[int]) -> None:
+        vocabulary = self.vocabulary
+        hashes = self._pair_hashes
+        hashes.extend(fnv1a(text) for text in vocabulary.pair_text[len(hashes):])
+        shards = _bigram_shards(len(self._pair_codes))
+        if shards != self._shards:
+            for old in range(shards, self._shards):
+                self.files.pop(f"b/{old}.bin", None)
+            self._shards = shards
+            wanted = set(range(shards))
+        else:
+            wanted = {hashes[pair] % shards for pair in touched}
+        members: dict[int, list[tuple[str, int]]] = {shard: [] for shard in wanted}
+        for pair in self._pair_codes:
+            shard = hashes[pair] % shards
+            if shard in members:
+                members[shard].append((vocabulary.pair_text[pair], pair))
+        for shard, named in members.items():
+            data = bytearray()
+            for text, pair in sorted(named):
+                encoded = text.encode()
+                data += varint(len(encoded)) + encoded + self._pair_codes[pair].data
+            self.files[f"b/{shard}.bin"] = bytes(data)
+
+    def _write_dictionary(self) -> None:
+        vocabulary = self.vocabulary
+        for name in [name for name in self.files if name.startswith("d/")]:
+            del self.files[name]
+        terms = sorted(self._term_codes, key=vocabulary.term_text.__getitem__)
+        self._dictionary_firsts = []
+        for start in range(0, len(terms), DICTIONARY_SHARD):
+            shard = []
+            for term in terms[start:start + DICTIONARY_SHARD]:
+                code = self._term_codes[term]
+                shard.append([vocabulary.term_text[term], code.df,
+                              [vocabulary.run_text[run] for run in code.variants]])
+            self._dictionary_firsts.append(vocabulary.term_text[terms[start]])
+            self.files[f"d/{start // DICTIONARY_SHARD}.json"] = _json(shard)
+
+    def _manifest(self, catalogue: Catalogue, entries: Sequence[Entry]) -> bytes:
+        values = facet_values(catalogue)
+        return _json({
+            "version": VERSION,
+            "N": len(entries),
+            "params": {"head": HEAD, "prefixTerms": PREFIX_TERMS,
+                       "maxSyllable": MAX_SYLLABLE, "maxQuery": MAX_QUERY_SYLLABLES},
+            "facets": {facet: [list(v) for v in vals] for facet, vals in values.items()},
+            "ranges": _ranges(entries, values),
+            "dict": self._dictionary_firsts,
+            "bigrams": self._shards,
+            "cards": CARDS,
+        })
+
+
+def index_files(catalogue: Catalogue) -> dict[str, bytes]:
+    """Every file of the index of ``catalogue``: its path in the index folder -> its bytes."""
+    return SearchIndex().update(catalogue)
+
+
 def write_index(catalogue: Catalogue, out: Path) -> None:
     """Write the index of ``catalogue`` into the folder ``out``, replacing what is there."""
     shutil.rmtree(out, ignore_errors=True)
@@ -214,62 +289,3 @@ def write_index(catalogue: Catalogue, out: Path) -> None:
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-
-
-def index_files(catalogue: Catalogue) -> dict[str, bytes]:
-    """Every file of the index of ``catalogue``: its path in the index folder -> its bytes."""
-    files: dict[str, bytes] = {}
-    entries = document_order(catalogue)
-    n = len(entries)
-    gathered = gather(entries)
-    norms = normalisers(gathered.lengths, sum(gathered.lengths) / n if n else 1.0)
-
-    terms = sorted(gathered.terms)
-    shard_firsts: list[str] = []
-    for start in range(0, len(terms), DICTIONARY_SHARD):
-        shard: list[list[Any]] = []
-        for term_id in range(start, min(start + DICTIONARY_SHARD, len(terms))):
-            term = terms[term_id]
-            postings = gathered.terms[term]
-            top = head(postings, norms, n)
-            variants = sorted({v for _, _, v in top})
-            position = {v: i for i, v in enumerate(variants)}
-            data = bytearray(match_set(postings.docs, n))
-            data += varint(len(top))
-            for doc, value, variant in top:
-                data += varint(doc) + bytes((value,)) + varint(position[variant])
-            files[f"t/{term}.bin"] = bytes(data)
-            shard.append([term, len(postings.docs), variants])
-        shard_firsts.append(terms[start])
-        files[f"d/{len(shard_firsts) - 1}.json"] = _json(shard)
-
-    keys = sorted(gathered.bigrams)
-    shards = _bigram_shards(len(keys))
-    contents: list[bytearray] = [bytearray() for _ in range(shards)]
-    for key in keys:
-        top = head(gathered.bigrams[key], norms, n)
-        encoded = key.encode()
-        data = contents[fnv1a(key) % shards]
-        data += varint(len(encoded)) + encoded + varint(len(top))
-        for doc, value, _ in top:
-            data += varint(doc) + bytes((value,))
-    for shard_number, shard_data in enumerate(contents):
-        files[f"b/{shard_number}.bin"] = bytes(shard_data)
-
-    for start in range(0, n, CARDS):
-        files[f"c/{start // CARDS}.json"] = _json(
-            [_card(entry) for entry in entries[start:start + CARDS]])
-
-    values = facet_values(catalogue)
-    files["manifest.json"] = _json({
-        "version": VERSION,
-        "N": n,
-        "params": {"head": HEAD, "prefixTerms": PREFIX_TERMS,
-                   "maxSyllable": MAX_SYLLABLE, "maxQuery": MAX_QUERY_SYLLABLES},
-        "facets": {facet: [list(v) for v in vals] for facet, vals in values.items()},
-        "ranges": _ranges(entries, values),
-        "dict": shard_firsts,
-        "bigrams": shards,
-        "cards": CARDS,
-    })
-    return files

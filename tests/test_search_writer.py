@@ -7,7 +7,9 @@ from its files with a decoder written here from the spec.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -19,7 +21,7 @@ from search_reference import found_in_index, read_postings
 from bench.corpus import make_corpus
 from conftest import REPO, Site
 from generator.catalogue.catalogue import Catalogue, load_catalogue
-from generator.publish.searchindex import SearchIndex, index_files, write_index
+from generator.publish.searchindex import SearchIndex, index_files, postings, write_index
 from generator.publish.searchindex.encode import fnv1a, varint
 from generator.publish.searchindex.gather import Rows
 from generator.publish.searchindex.postings import Table, encode
@@ -63,8 +65,8 @@ def test_numbers_and_hashes_are_the_specs() -> None:
     def match_set(docs: list[int], n: int) -> bytes:
         rows = Rows(np.array(docs, np.int32), np.zeros(len(docs), np.int32),
                     np.ones(len(docs), np.int32), np.zeros(len(docs), np.int32))
-        data = encode(Table.of([rows], 1, spelled=True), [0], n, np.ones(n), np.zeros(1, np.int32)
-                      )[0].data
+        data = encode(Table.of([rows], 1, spelled=True), [0], n, np.ones(n),
+                      ranks=np.zeros(1, np.int32))[0].data
         assert read_postings(data, n)[0] == docs
         return data
 
@@ -215,3 +217,56 @@ def test_the_worked_example_of_the_spec(site: Site) -> None:
     assert shard["ky"] == [2, ["ký"]] and shard["tuc"] == [2, ["túc"]]
     assert shard["xa"] == [2, ["xa", "xá"]]
     assert files["t/ky.bin"].hex(" ") == "02 01 05 02 00 46 00 02 46 00"
+
+
+@pytest.mark.parametrize("slack", [0, 1 << 16])
+def test_edited_tables_hold_what_fresh_ones_do(monkeypatch: pytest.MonkeyPatch,
+                                               slack: int) -> None:
+    """Random edits (postings rewritten, cut out, added) leave a table's keys holding the
+    rows a table made from scratch holds, whether it compacts after each edit or never."""
+    monkeypatch.setattr(postings, "COMPACT_SLACK", slack)
+    rng = random.Random(slack)
+    docs, keys = 60, 25
+
+    def rows_of(postings_of: dict[int, dict[int, int]], only: list[int]) -> Rows:
+        found = [(doc, key, weight) for doc in only for key, weight in
+                 sorted(postings_of[doc].items())]
+        return Rows(np.array([f[0] for f in found], np.int32),
+                    np.array([f[1] for f in found], np.int32),
+                    np.array([f[2] for f in found], np.int32),
+                    np.array([f[2] * 7 for f in found], np.int32))
+
+    def draw() -> dict[int, int]:
+        return {key: rng.randint(1, 9) for key in rng.sample(range(keys), rng.randint(0, 8))}
+
+    held = {doc: draw() for doc in range(docs)}
+    table = Table.of([rows_of(held, list(range(docs)))], keys, spelled=True)
+    for _ in range(40):
+        edited = sorted(rng.sample(range(docs), rng.randint(1, 3)))
+        for doc in edited:
+            held[doc] = draw()
+        touched, reshaped = table.edit(np.array(edited, np.int32), rows_of(held, edited), keys)
+        assert reshaped <= touched
+        fresh = Table.of([rows_of(held, list(range(docs)))], keys, spelled=True)
+        for key in range(keys):
+            mine = slice(table.starts[key], table.stops[key])
+            theirs = slice(fresh.starts[key], fresh.stops[key])
+            assert table.docs[mine].tolist() == fresh.docs[theirs].tolist()
+            assert table.weighted[mine].tolist() == fresh.weighted[theirs].tolist()
+            assert table.variants is not None and fresh.variants is not None
+            assert table.variants[mine].tolist() == fresh.variants[theirs].tolist()
+
+
+def test_a_moved_mean_length_rescores_every_term(corpus: Path) -> None:
+    """An edit long enough to move the quantised mean length re-scores everything, and
+    still writes what a clean build writes."""
+    catalogue = _catalogue(corpus)
+    index = SearchIndex()
+    index.update(catalogue)
+    entries = list(catalogue.entries)
+    longer = dataclasses.replace(entries[0], body=entries[0].body + " dài" * 200_000,
+                                 digest="longer")
+    edited = Catalogue(catalogue.settings, catalogue.registry, (longer, *entries[1:]))
+    files = dict(index.update(edited))
+    assert index.last_update == "rescored"
+    assert files == index_files(edited)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from generator.publish.searchindex.terms import K1, B
+from generator.publish.searchindex.terms import K1, LOG_SCALE, LOG_STRETCH, B
 
 Ints = npt.NDArray[np.int64]
 
@@ -103,8 +103,11 @@ def quantised_avgdl(total: int, n: int) -> float:
     return float(2 ** (math.floor(AVGDL_STEPS * math.log2(total / n) + 0.5) / AVGDL_STEPS))
 
 
-IMPACT_FLOORS = np.array([(2 ** ((v - 0.5) / 32) - 1) / 4 for v in range(1, 256)])
+IMPACT_FLOORS = np.array([(2 ** ((v - 0.5) / LOG_SCALE) - 1) / LOG_STRETCH
+                          for v in range(1, 256)])
 """The least score of each impact 1..255: ``32·log2(1 + 4·score)`` rounded to ``v``."""
+_FLOORS_FROM_ZERO = np.concatenate([[-np.inf], IMPACT_FLOORS, [np.inf]])
+"""``IMPACT_FLOORS`` at their impacts' indexes, below every score at 0 and above at 256."""
 
 
 def idf(df: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.float64]:
@@ -120,8 +123,12 @@ def impacts(weighted: npt.NDArray[np.integer], term_idf: npt.NDArray[np.float64]
     precision; the score then falls between two of ``IMPACT_FLOORS``.
     """
     score = term_idf * weighted * (K1 + 1) / (weighted + norms)
-    found = np.searchsorted(IMPACT_FLOORS, score, side="right")
-    return np.maximum(found, 1).astype(np.uint8)
+    # The rounded log is right but for a last bit either way: the floors settle it.
+    guess = np.clip(np.floor(LOG_SCALE * np.log2(1 + LOG_STRETCH * score) + 0.5), 1, 255
+                    ).astype(np.int64)
+    below = score < _FLOORS_FROM_ZERO[guess]
+    above = score >= _FLOORS_FROM_ZERO[np.minimum(guess + 1, 256)]
+    return np.clip(guess - below + above, 1, 255).astype(np.uint8)
 
 
 def normalisers(lengths: npt.NDArray[np.integer], avgdl: float) -> npt.NDArray[np.float64]:

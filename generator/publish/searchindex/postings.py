@@ -26,16 +26,27 @@ from generator.publish.searchindex.gather import I32, Rows
 from generator.publish.searchindex.terms import HEAD
 
 F64 = npt.NDArray[np.float64]
+COMPACT_SLACK = 1 << 16
+"""Rows no key owns that a table tolerates beyond as many as it has in use."""
 
 
 @dataclass
 class Table:
-    """Postings of every key: rows ``starts[k]:starts[k + 1]`` are key ``k``'s, by document."""
+    """Postings of every key: rows ``starts[k]:stops[k]`` of the arrays are key ``k``'s,
+    documents ascending.
+
+    An edit that gives a key a new posting moves that key's rows to the end of
+    the arrays; the rows it leaves (document -1) belong to no key until
+    ``compact`` drops them.
+    """
 
     starts: Ints
+    stops: Ints
     docs: I32
     weighted: I32
     variants: I32 | None
+    used: int
+    """Rows in use, from the start of the arrays; the rest is room to grow."""
 
     @classmethod
     def of(cls, parts: Sequence[Rows], keys: int, *, spelled: bool) -> Table:
@@ -43,12 +54,15 @@ class Table:
         counts = np.zeros(keys, dtype=np.int64)
         for part in parts:
             counts += np.bincount(part.keys, minlength=keys)
-        starts = np.zeros(keys + 1, dtype=np.int64)
-        np.cumsum(counts, out=starts[1:])
-        total = int(starts[-1])
-        table = cls(starts, np.empty(total, np.int32), np.empty(total, np.int32),
-                    np.empty(total, np.int32) if spelled else None)
-        fill = starts[:-1].copy()
+        bounds = np.zeros(keys + 1, dtype=np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        total = int(bounds[-1])
+        # Room for edits to move keys into: untouched, it costs no memory.
+        room = total + total // 8 + COMPACT_SLACK
+        table = cls(bounds[:-1].copy(), bounds[1:].copy(), np.empty(room, np.int32),
+                    np.empty(room, np.int32), np.empty(room, np.int32) if spelled else None,
+                    total)
+        fill = table.starts.copy()
         # Each part scattered into place (parts in document order, so each key's
         # documents stay ascending): no array of every posting is made but the table's.
         for part in parts:
@@ -67,92 +81,135 @@ class Table:
             fill += np.bincount(part.keys, minlength=keys)
         return table
 
-    def update(self, mapping: I32, fresh: Rows, keys: int, *, renumber: bool) -> set[int]:
-        """Renumber the documents (``mapping[old]`` is the new id, -1 for a document gone or
-        changed), add the fresh rows, and return the keys whose rows changed.
+    def live(self) -> Ints:
+        """The ids of the keys with postings."""
+        return np.flatnonzero(self.stops > self.starts)
+
+    def rows_of(self, wanted: Ints) -> Ints:
+        """The row numbers of the keys ``wanted``, one key after the other."""
+        starts, sizes = self.starts[wanted], self.stops[wanted] - self.starts[wanted]
+        offsets = np.zeros(len(wanted) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        return np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(starts - offsets[:-1],
+                                                                        sizes)
+
+    def _grow(self, keys: int) -> None:
+        if keys > len(self.starts):
+            more = np.zeros(keys - len(self.starts), dtype=np.int64)
+            self.starts = np.concatenate([self.starts, more])
+            self.stops = np.concatenate([self.stops, more])
+
+    def compact(self) -> None:
+        """Every key's rows in key order, with no row between them."""
+        every = np.arange(len(self.starts), dtype=np.int64)
+        index = self.rows_of(every)
+        self.docs, self.weighted = self.docs[index], self.weighted[index]
+        if self.variants is not None:
+            self.variants = self.variants[index]
+        sizes = self.stops - self.starts
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.stops = self.starts + sizes
+        self.used = len(index)
+
+    def edit(self, edited: I32, fresh: Rows, keys: int) -> tuple[set[int], set[int]]:
+        """The documents ``edited`` now have the rows ``fresh`` (no id moves); return the keys
+        whose rows changed, and those of them whose documents changed.
+
+        A posting that stays is rewritten where it is, one that goes is cut out
+        of its key's rows, and a key that gains one moves to the end.
+        """
+        self._grow(keys)
+        hit = np.flatnonzero(np.isin(self.docs[:self.used], edited))
+        live = self.live()
+        by_start = live[np.argsort(self.starts[live])]
+        owner = by_start[np.searchsorted(self.starts[by_start], hit, side="right") - 1]
+        old = dict(zip(zip(owner.tolist(), self.docs[hit].tolist(), strict=True), hit.tolist(),
+                       strict=True))
+        new = {posting: i for i, posting in enumerate(zip(fresh.keys.tolist(),
+                                                          fresh.docs.tolist(), strict=True))}
+        spellings = fresh.variants if fresh.variants is not None else np.zeros(
+            len(fresh.keys), np.int32)
+        columns = [self.docs, self.weighted] + ([self.variants] if self.variants is not None
+                                                else [])
+        for posting, row in sorted(old.items(), key=lambda item: -item[1]):
+            i = new.get(posting)
+            if i is not None:  # still there: its counts again
+                self.weighted[row] = fresh.weighted[i]
+                if self.variants is not None:
+                    self.variants[row] = spellings[i]
+                continue
+            key = posting[0]
+            stop = int(self.stops[key])
+            for column in columns:  # gone: the key's later rows move up one
+                column[row:stop - 1] = column[row + 1:stop]
+            self.docs[stop - 1] = -1
+            self.stops[key] -= 1
+        added: dict[int, list[int]] = {}
+        for posting, i in new.items():
+            if posting not in old:
+                added.setdefault(posting[0], []).append(i)
+        for key, taken in added.items():
+            a, b = int(self.starts[key]), int(self.stops[key])
+            docs = np.concatenate([self.docs[a:b], fresh.docs[taken]])
+            order = np.argsort(docs, kind="stable")
+            self._move_to_end(key, docs[order],
+                              np.concatenate([self.weighted[a:b], fresh.weighted[taken]])[order],
+                              np.concatenate([self.variants[a:b], spellings[taken]])[order]
+                              if self.variants is not None else None)
+        if self.used > 2 * int((self.stops - self.starts).sum()) + COMPACT_SLACK:
+            self.compact()
+        reshaped = {posting[0] for posting in old.keys() ^ new.keys()}
+        return {posting[0] for posting in old} | {posting[0] for posting in new}, reshaped
+
+    def _move_to_end(self, key: int, docs: I32, weighted: I32, variants: I32 | None) -> None:
+        size = len(docs)
+        if self.used + size > len(self.docs):
+            room = max(self.used + size, len(self.docs) * 5 // 4)
+            self.docs = _grown(self.docs, self.used, room)
+            self.weighted = _grown(self.weighted, self.used, room)
+            if self.variants is not None:
+                self.variants = _grown(self.variants, self.used, room)
+        self.docs[self.starts[key]:self.stops[key]] = -1
+        at = self.used
+        self.docs[at:at + size] = docs
+        self.weighted[at:at + size] = weighted
+        if self.variants is not None and variants is not None:
+            self.variants[at:at + size] = variants
+        self.starts[key], self.stops[key] = at, at + size
+        self.used += size
+
+    def renumber(self, mapping: I32, fresh: Rows, keys: int) -> None:
+        """Give each document its new id (``mapping[old]``, -1 for one gone or changed), and
+        add the fresh rows.
 
         The documents kept keep their order (ids follow the content, which is
         the same), so each key's rows stay sorted without sorting them again.
         """
+        self._grow(keys)
+        self.compact()
         new_ids = mapping[self.docs]
-        gone = np.flatnonzero(new_ids < 0)
-        spellings = fresh.variants if fresh.variants is not None else np.zeros(
-            len(fresh.keys), np.int32)
-        touched = set((np.searchsorted(self.starts, gone, side="right") - 1).tolist())
-        touched.update(fresh.keys.tolist())
-        old_keys = len(self.starts) - 1
-        if not renumber:
-            order = np.argsort(fresh.keys, kind="stable")
-            fresh_keys = fresh.keys[order]
-            replaced = {}
-            for key in touched:
-                taken = order[np.searchsorted(fresh_keys, key):
-                              np.searchsorted(fresh_keys, key, side="right")]
-                a, b = (int(self.starts[key]), int(self.starts[key + 1])) if key < old_keys \
-                    else (0, 0)
-                kept = new_ids[a:b] >= 0
-                docs = np.concatenate([self.docs[a:b][kept], fresh.docs[taken]])
-                by_doc = np.argsort(docs, kind="stable")
-                weighted = np.concatenate([self.weighted[a:b][kept], fresh.weighted[taken]])
-                variants = None
-                if self.variants is not None:
-                    variants = np.concatenate([self.variants[a:b][kept],
-                                               spellings[taken]])[by_doc]
-                replaced[key] = (docs[by_doc], weighted[by_doc], variants)
-            self.replace(keys, replaced)
-            return touched
         kept = new_ids >= 0
-        key_of = np.repeat(np.arange(old_keys, dtype=np.int64), np.diff(self.starts))[kept]
+        key_of = np.repeat(np.arange(keys, dtype=np.int64), self.stops - self.starts)[kept]
         docs = new_ids[kept]
-        placed = (key_of << 32) | docs
         order = np.argsort((fresh.keys.astype(np.int64) << 32) | fresh.docs)
-        at = np.searchsorted(placed, (fresh.keys[order].astype(np.int64) << 32)
-                             | fresh.docs[order])
+        at = np.searchsorted((key_of << 32) | docs,
+                             (fresh.keys[order].astype(np.int64) << 32) | fresh.docs[order])
         self.docs = np.insert(docs, at, fresh.docs[order]).astype(np.int32)
         self.weighted = np.insert(self.weighted[kept], at, fresh.weighted[order])
         if self.variants is not None:
+            spellings = fresh.variants if fresh.variants is not None else np.zeros(
+                len(fresh.keys), np.int32)
             self.variants = np.insert(self.variants[kept], at, spellings[order])
         counts = np.bincount(key_of, minlength=keys) + np.bincount(fresh.keys, minlength=keys)
-        self.starts = np.zeros(keys + 1, dtype=np.int64)
-        np.cumsum(counts, out=self.starts[1:])
-        return touched
+        self.stops = np.cumsum(counts).astype(np.int64)
+        self.starts = self.stops - counts
+        self.used = len(self.docs)
 
-    def replace(self, keys: int, changed: dict[int, tuple[I32, I32, I32 | None]]) -> None:
-        """Give the keys of ``changed`` their new rows; ``keys`` is the new number of key ids."""
-        counts = np.zeros(keys, dtype=np.int64)
-        old = np.diff(self.starts)
-        counts[:len(old)] = old
-        pieces: list[list[npt.NDArray[np.int32]]] = [[np.zeros(0, np.int32)] for _ in range(3)]
-        at = 0
-        for key in sorted(changed):
-            # A key new since the table was made has no rows yet: it goes at the end.
-            a = int(self.starts[min(key, len(old))])
-            self._take(pieces, at, a)
-            at = int(self.starts[key + 1]) if key < len(old) else a
-            docs, weighted, variants = changed[key]
-            pieces[0].append(docs)
-            pieces[1].append(weighted)
-            if variants is not None:
-                pieces[2].append(variants)
-            counts[key] = len(docs)
-        self._take(pieces, at, int(self.starts[-1]))
-        self.starts = np.zeros(keys + 1, dtype=np.int64)
-        np.cumsum(counts, out=self.starts[1:])
-        self.docs = np.concatenate(pieces[0]).astype(np.int32, copy=False)
-        self.weighted = np.concatenate(pieces[1]).astype(np.int32, copy=False)
-        if self.variants is not None:
-            self.variants = np.concatenate(pieces[2]).astype(np.int32, copy=False)
 
-    def _take(self, pieces: list[list[npt.NDArray[np.int32]]], a: int, b: int) -> None:
-        if b > a:
-            pieces[0].append(self.docs[a:b])
-            pieces[1].append(self.weighted[a:b])
-            if self.variants is not None:
-                pieces[2].append(self.variants[a:b])
-
-    def live(self) -> Ints:
-        """The ids of the keys with postings."""
-        return np.flatnonzero(np.diff(self.starts))
+def _grown(values: I32, used: int, room: int) -> I32:
+    grown = np.empty(room, dtype=values.dtype)
+    grown[:used] = values[:used]
+    return grown
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +220,8 @@ class Encoded:
     data: bytes
     """A term's match set (``varint count, kind, set``) then its head (``varint
     head_count``, then each posting); a bigram's head alone."""
+    matches: int
+    """The length of the match set that begins ``data``."""
     variants: tuple[int, ...]
     """The spellings (run ids) its head names, in code-point order; empty for a bigram."""
 
@@ -171,23 +230,45 @@ BLOCK_ROWS = 1 << 18
 """Postings encoded together: numpy's temporaries stay a few tens of megabytes."""
 
 
-def encode(table: Table, keys: Iterable[int], n: int, norms: F64,
-           ranks: I32 | None = None) -> dict[int, Encoded]:
+def encode(table: Table, keys: Iterable[int], n: int, norms: F64, *,
+           ranks: I32 | None = None, known: dict[int, bytes] | None = None
+           ) -> dict[int, Encoded]:
     """The bytes of each of ``keys`` (each with postings), scored against ``norms``.
 
-    ``ranks`` (each spelling's place in code-point order) is wanted for terms.
+    ``ranks`` (each spelling's place in code-point order) is wanted for terms;
+    ``known`` are match sets still right (the key's documents are the same).
     """
     wanted = np.array(sorted(keys), dtype=np.int64)
-    ends = np.cumsum(table.starts[wanted + 1] - table.starts[wanted])
+    ends = np.cumsum(table.stops[wanted] - table.starts[wanted])
     out: dict[int, Encoded] = {}
     first = 0
     while first < len(wanted):
         # At least one key a block, however long its postings.
         start = int(ends[first - 1]) if first else 0
         last = max(int(np.searchsorted(ends, start + BLOCK_ROWS, side="right")), first + 1)
-        out.update(_encode_block(table, wanted[first:last], n, norms, ranks))
+        out.update(_encode_block(table, wanted[first:last], n, norms, ranks=ranks,
+                                 known=known or {}))
         first = last
     return out
+
+
+def _head_candidates(group: Ints, value: npt.NDArray[np.uint8], sizes: Ints) -> Ints:
+    """The rows that may be in their key's head: all of a key with at most ``HEAD``
+    postings; of a longer one, those with at least the impact of its ``HEAD``-th best.
+
+    Sorting those alone spares sorting the whole postings of common syllables.
+    """
+    long = sizes > HEAD
+    if not long.any():
+        return np.arange(len(group), dtype=np.int64)
+    long_index = np.cumsum(long) - 1
+    in_long = long[group]
+    counts = np.bincount(long_index[group[in_long]] * 256 + value[in_long],
+                         minlength=int(long.sum()) * 256).reshape(-1, 256)
+    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
+    threshold = (at_least >= HEAD).sum(axis=1) - 1
+    floor_of_row = np.where(in_long, threshold[np.where(in_long, long_index[group], 0)], 0)
+    return np.flatnonzero(value >= floor_of_row)
 
 
 def _spellings(spelled: I32, head_group: Ints, keys: int, ranks: I32
@@ -224,27 +305,29 @@ def _match_sets(docs: I32, offsets: Ints, n: int) -> list[bytes]:
     return found
 
 
-def _encode_block(table: Table, wanted: Ints, n: int, norms: F64,
-                  ranks: I32 | None) -> dict[int, Encoded]:
-    starts, stops = table.starts[wanted], table.starts[wanted + 1]
-    sizes = stops - starts
-    # The wanted keys' rows, laid end to end (an arange per key, done in one go).
+def _encode_block(table: Table, wanted: Ints, n: int, norms: F64, *,
+                  ranks: I32 | None, known: dict[int, bytes]) -> dict[int, Encoded]:
+    sizes = table.stops[wanted] - table.starts[wanted]
     offsets = np.zeros(len(wanted) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    index = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(starts - offsets[:-1], sizes)
+    index = table.rows_of(wanted)
     docs = table.docs[index]
     group = np.repeat(np.arange(len(wanted), dtype=np.int64), sizes)
     value = impacts(table.weighted[index], idf(sizes, n)[group], norms[docs])
 
     # Each key's head: impact high first, then id low first (the rows are by id).
-    order = np.argsort(group * 256 + (255 - value.astype(np.int64)), kind="stable")
-    in_head = np.arange(len(order)) - offsets[:-1][group] < HEAD
+    candidates = _head_candidates(group, value, sizes)
+    order = candidates[np.argsort(group[candidates] * 256 + (255 - value[candidates]),
+                                  kind="stable")]
+    ordered_group = group[order]
+    first = np.searchsorted(ordered_group, np.arange(len(wanted)))
+    in_head = np.arange(len(order)) - first[ordered_group] < HEAD
     head_rows = order[in_head]
     columns: list[tuple[npt.NDArray[np.integer], bool]] = [
         (docs[head_rows], False), (value[head_rows], True)]
     spellings: list[tuple[int, ...]] = [()] * len(wanted)
     if table.variants is not None and ranks is not None:
-        position, spellings = _spellings(table.variants[index][head_rows], group[in_head],
+        position, spellings = _spellings(table.variants[index][head_rows], group[head_rows],
                                          len(wanted), ranks)
         columns.append((position, False))
     head_data, head_at = records(columns)
@@ -252,13 +335,19 @@ def _encode_block(table: Table, wanted: Ints, n: int, norms: F64,
     head_bounds = np.zeros(len(wanted) + 1, dtype=np.int64)
     np.cumsum(head_sizes, out=head_bounds[1:])
     head_offsets = head_at[head_bounds].tolist()
-    matches = (_match_sets(docs, offsets, n) if table.variants is not None
-               else [b""] * len(wanted))
+    matches = [known.get(key, b"") for key in wanted.tolist()]
+    if table.variants is not None:
+        needed = np.array([not m for m in matches])
+        if needed.any():
+            sub = np.zeros(int(needed.sum()) + 1, dtype=np.int64)
+            np.cumsum(sizes[needed], out=sub[1:])
+            made = iter(_match_sets(docs[needed[group]], sub, n))
+            matches = [m or next(made) for m in matches]
 
     out: dict[int, Encoded] = {}
     raw = head_data.tobytes()
     for i, (key, df, head_size) in enumerate(zip(wanted.tolist(), sizes.tolist(),
                                                  head_sizes.tolist(), strict=True)):
         head = varint(head_size) + raw[head_offsets[i]:head_offsets[i + 1]]
-        out[key] = Encoded(df, matches[i] + head, spellings[i])
+        out[key] = Encoded(df, matches[i] + head, len(matches[i]), spellings[i])
     return out

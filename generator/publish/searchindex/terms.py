@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -138,15 +138,47 @@ def fields(entry: Entry) -> dict[str, list[str]]:
     }
 
 
+Place = tuple[str, str, int, str, int]
+"""What puts an entry in the id order: province, field, year, kind (URL keys), date."""
+
+
+def place(entry: Entry) -> Place:
+    """An entry's ``Place``: its facets' URL keys and the ordinal of its date."""
+    return (entry.province.slug, entry.field.slug, entry.year, entry.kind.slug,
+            entry.date.toordinal())
+
+
 def document_order(catalogue: Catalogue) -> list[Entry]:
     """Entries in document-id order: every facet combination is one run of ids."""
+    return [catalogue.entries[i] for i in document_ids(catalogue)]
+
+
+SortKey = tuple[int, int, int, int, int]
+
+
+def sort_keys(catalogue: Catalogue) -> Callable[[Place], SortKey]:
+    """What sorts places in the id order of ``catalogue``: province (the registry's
+    Vietnamese order), field (the config's), year (newest first), kind, date (newest
+    first)."""
     provinces = {p.slug: i for i, p in enumerate(catalogue.provinces)}
     field_index = {f.slug: i for i, f in enumerate(catalogue.fields)}
-    kinds = {k: i for i, k in enumerate(Kind)}
+    kinds = {k.slug: i for i, k in enumerate(Kind)}
+
+    def sort_key(found: Place) -> SortKey:
+        return (provinces[found[0]], field_index[found[1]], -found[2], kinds[found[3]],
+                -found[4])
+
+    return sort_key
+
+
+def document_ids(catalogue: Catalogue, keys: Sequence[SortKey] | None = None) -> list[int]:
+    """The indexes of ``catalogue.entries`` in document-id order; ``keys`` (each entry's
+    sort key) saves computing them."""
+    if keys is None:
+        sort_key = sort_keys(catalogue)
+        keys = [sort_key(place(entry)) for entry in catalogue.entries]
     # The catalogue is in title order already; a stable sort keeps it within a date.
-    return sorted(catalogue.entries, key=lambda e: (
-        provinces[e.province.slug], field_index[e.field.slug], -e.year, kinds[e.kind],
-        -e.date.toordinal()))
+    return sorted(range(len(keys)), key=keys.__getitem__)
 
 
 def facet_values(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:

@@ -42,11 +42,14 @@ from generator.publish.searchindex.terms import (
     MAX_SYLLABLE,
     PREFIX_TERMS,
     VERSION,
-    document_order,
-    facet_key,
+    Place,
+    SortKey,
+    document_ids,
     facet_values,
     fields,
+    place,
 )
+from generator.publish.searchindex.terms import sort_keys as sort_keys_of
 
 DICTIONARY_SHARD = 128
 """Terms per dictionary file: about 2 KB compressed."""
@@ -74,17 +77,18 @@ def _key(entry: Entry) -> str:
     return hashlib.blake2b(made.encode(), digest_size=16).hexdigest()
 
 
-def _ranges(entries: Sequence[Entry], values: dict[str, list[tuple[str, str]]]
+def _ranges(places: Sequence[Place], values: dict[str, list[tuple[str, str]]]
             ) -> list[list[int]]:
-    index = {facet: {key: i for i, (key, _) in enumerate(vals)} for facet, vals in values.items()}
+    index = [{key: i for i, (key, _) in enumerate(vals)} for vals in values.values()]
+    province, field_of, year, kind = index
     ranges: list[list[int]] = []
-    for doc, entry in enumerate(entries):
-        keys = facet_key(entry)
-        combination = [index[facet][key] for facet, key in zip(index, keys, strict=True)]
-        if ranges and ranges[-1][2:] == combination:
+    previous: tuple[str, str, int, str] | None = None
+    for doc, (p, f, y, k, _) in enumerate(places):
+        if ranges and previous == (p, f, y, k):
             ranges[-1][1] += 1
         else:
-            ranges.append([doc, 1, *combination])
+            ranges.append([doc, 1, province[p], field_of[f], year[str(y)], kind[k]])
+            previous = (p, f, y, k)
     return ranges
 
 
@@ -103,7 +107,8 @@ class SearchIndex:
         self.files: dict[str, bytes] = {}
         """Every file of the index: its path in the index folder -> its bytes."""
         self.last_update = ""
-        """"full", "renumbered" or "incremental": what the last ``update`` did."""
+        """What the last ``update`` did: "full", "renumbered" (ids moved), "rescored" (the
+        quantised mean length moved) or "incremental"."""
         self._order: list[str] = []
         """Each document's key (``_key``), by id."""
         self._lengths: npt.NDArray[np.int64] = np.zeros(0, np.int64)
@@ -115,11 +120,28 @@ class SearchIndex:
         self._pair_hashes: list[int] = []
         self._shards = 0
         self._dictionary_firsts: list[str] = []
+        self._places: dict[str, Place] = {}
+        """Each entry's place in the id order, by key: computed once per entry."""
+        self._sort_keys: dict[str, SortKey] = {}
+        self._sort_basis: tuple[list[str], list[str]] = ([], [])
+        """The provinces' and fields' order the sort keys were made for."""
 
     def update(self, catalogue: Catalogue) -> dict[str, bytes]:
         """Bring the index to ``catalogue``, and return every file of it."""
-        entries = document_order(catalogue)
-        keys = [_key(entry) for entry in entries]
+        titled = [_key(entry) for entry in catalogue.entries]
+        places, sort_keys = self._places, self._sort_keys
+        basis = ([p.slug for p in catalogue.provinces], [f.slug for f in catalogue.fields])
+        if basis != self._sort_basis:
+            sort_keys.clear()
+            self._sort_basis = basis
+        sort_key = sort_keys_of(catalogue)
+        for key, entry in zip(titled, catalogue.entries, strict=True):
+            if key not in sort_keys:
+                places[key] = place(entry)
+                sort_keys[key] = sort_key(places[key])
+        order = document_ids(catalogue, [sort_keys[key] for key in titled])
+        entries = [catalogue.entries[i] for i in order]
+        keys = [titled[i] for i in order]
         n = len(keys)
         before = {key: doc for doc, key in enumerate(self._order)}
         mapping = np.full(len(self._order), -1, dtype=np.int32)
@@ -136,8 +158,12 @@ class SearchIndex:
         else:
             self._update(entries, keys, mapping, fresh)
         self._order = keys
+        # Only the entries of this catalogue: an entry edited away is forgotten.
+        if len(places) > len(keys) + len(keys) // 4 + 64:
+            self._places = {key: places[key] for key in keys}
+            self._sort_keys = {key: sort_keys[key] for key in keys}
         self._write_dictionary()
-        self.files["manifest.json"] = self._manifest(catalogue, entries)
+        self.files["manifest.json"] = self._manifest(catalogue, [places[key] for key in keys])
         return self.files
 
     def _full(self, entries: Sequence[Entry], keys: list[str]) -> None:
@@ -156,7 +182,7 @@ class SearchIndex:
         vocabulary, n = self.vocabulary, len(entries)
         norms = normalisers(self._lengths, self._avgdl)
         self._term_codes = encode(self._terms, self._terms.live().tolist(), n, norms,
-                                  vocabulary.run_ranks())
+                                  ranks=vocabulary.run_ranks())
         self._pair_codes = encode(self._pairs, self._pairs.live().tolist(), n, norms)
         self.files = {f"t/{vocabulary.term_text[term]}.bin": code.data
                       for term, code in self._term_codes.items()}
@@ -185,19 +211,24 @@ class SearchIndex:
         # Ids move when an entry is added, removed or moved: then every file changes.
         renumber = n != len(mapping) or bool(
             np.any(mapping[kept] != np.flatnonzero(kept)))
-        touched_terms = self._terms.update(mapping, new_terms, len(vocabulary.term_text),
-                                           renumber=renumber)
-        touched_pairs = self._pairs.update(mapping, new_pairs, len(vocabulary.pair_text),
-                                           renumber=renumber)
         rescore = renumber or avgdl != self._avgdl
         self._lengths, self._avgdl = lengths, avgdl
+        if renumber:
+            self._terms.renumber(mapping, new_terms, len(vocabulary.term_text))
+            self._pairs.renumber(mapping, new_pairs, len(vocabulary.pair_text))
+        else:
+            touched_terms, reshaped = self._terms.edit(positions, new_terms,
+                                                       len(vocabulary.term_text))
+            touched_pairs, _ = self._pairs.edit(positions, new_pairs, len(vocabulary.pair_text))
         if rescore:
             self._encode_all(entries)
-            self.last_update = "renumbered"
+            self.last_update = "renumbered" if renumber else "rescored"
             return
         norms = normalisers(lengths, avgdl)
-        live = [t for t in touched_terms if self._terms.starts[t + 1] > self._terms.starts[t]]
-        codes = encode(self._terms, live, n, norms, vocabulary.run_ranks())
+        live = [t for t in touched_terms if self._terms.stops[t] > self._terms.starts[t]]
+        known = {term: code.data[:code.matches] for term in touched_terms - reshaped
+                 if (code := self._term_codes.get(term)) is not None}
+        codes = encode(self._terms, live, n, norms, ranks=vocabulary.run_ranks(), known=known)
         for term in touched_terms:
             name = f"t/{vocabulary.term_text[term]}.bin"
             code = codes.get(term)
@@ -207,7 +238,7 @@ class SearchIndex:
             else:
                 self._term_codes[term] = code
                 self.files[name] = code.data
-        live = [p for p in touched_pairs if self._pairs.starts[p + 1] > self._pairs.starts[p]]
+        live = [p for p in touched_pairs if self._pairs.stops[p] > self._pairs.starts[p]]
         pair_codes = encode(self._pairs, live, n, norms)
         for pair in touched_pairs:
             if pair in pair_codes:
@@ -262,15 +293,15 @@ class SearchIndex:
             self._dictionary_firsts.append(vocabulary.term_text[terms[start]])
             self.files[f"d/{start // DICTIONARY_SHARD}.json"] = _json(shard)
 
-    def _manifest(self, catalogue: Catalogue, entries: Sequence[Entry]) -> bytes:
+    def _manifest(self, catalogue: Catalogue, places: Sequence[Place]) -> bytes:
         values = facet_values(catalogue)
         return _json({
             "version": VERSION,
-            "N": len(entries),
+            "N": len(places),
             "params": {"head": HEAD, "prefixTerms": PREFIX_TERMS,
                        "maxSyllable": MAX_SYLLABLE, "maxQuery": MAX_QUERY_SYLLABLES},
             "facets": {facet: [list(v) for v in vals] for facet, vals in values.items()},
-            "ranges": _ranges(entries, values),
+            "ranges": _ranges(places, values),
             "dict": self._dictionary_firsts,
             "bigrams": self._shards,
             "cards": CARDS,

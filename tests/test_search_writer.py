@@ -21,7 +21,13 @@ from search_reference import found_in_index, read_postings
 from bench.corpus import make_corpus
 from conftest import REPO, Site
 from generator.catalogue.catalogue import Catalogue, load_catalogue
-from generator.publish.searchindex import SearchIndex, index_files, postings, write_index
+from generator.publish.searchindex import (
+    SearchIndex,
+    index_files,
+    postings,
+    write_index,
+    writer,
+)
 from generator.publish.searchindex.encode import fnv1a, varint
 from generator.publish.searchindex.gather import Rows
 from generator.publish.searchindex.postings import Table, encode
@@ -269,4 +275,40 @@ def test_a_moved_mean_length_rescores_every_term(corpus: Path) -> None:
     edited = Catalogue(catalogue.settings, catalogue.registry, (longer, *entries[1:]))
     files = dict(index.update(edited))
     assert index.last_update == "rescored"
+    assert files == index_files(edited)
+
+
+def test_entries_alike_are_documents_each(bundled: Catalogue) -> None:
+    """Two entries alike, made in memory without a file, are indexed as two documents."""
+    first = dataclasses.replace(bundled.entries[0], digest="")
+    twin = dataclasses.replace(first, id=f"{first.id}-2")
+    catalogue = Catalogue(bundled.settings, bundled.registry,
+                          (first, twin, *bundled.entries[1:]))
+    index = SearchIndex()
+    index.update(bundled)
+    files = dict(index.update(catalogue))
+    assert json.loads(files["manifest.json"])["N"] == len(bundled.entries) + 1
+    assert files == index_files(catalogue)
+
+
+def test_a_failed_update_leaves_no_half_index(bundled: Catalogue,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update that fails half-way (here, out of memory while encoding) is forgotten:
+    the next one starts from nothing and writes a clean build's files."""
+    index = SearchIndex()
+    index.update(bundled)
+    entries = list(bundled.entries)
+    entries[0] = dataclasses.replace(entries[0], body=entries[0].body + "\nQuýt đỏ.\n",
+                                     digest="edited")
+    edited = Catalogue(bundled.settings, bundled.registry, tuple(entries))
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    with monkeypatch.context() as patched:
+        patched.setattr(writer, "encode", fail)
+        with pytest.raises(MemoryError):
+            index.update(edited)
+    files = dict(index.update(edited))
+    assert index.last_update == "full"
     assert files == index_files(edited)

@@ -8,7 +8,7 @@ spelling are done in numpy over a thousand entries at a time.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -230,16 +230,14 @@ def _pairs(pair_runs: I32, docs: I32, weights: I32, lengths: I32, vocabulary: Vo
                 (combined % pair_width).astype(np.int32), summed, None)
 
 
-def gather(entries: Sequence[Entry], vocabulary: Vocabulary) -> list[Gathered]:
+def gather(entries: Sequence[Entry], vocabulary: Vocabulary) -> Iterator[Gathered]:
     """What the entries contribute to the index, a chunk of them at a time; the
     documents are numbered in the order given, from 0."""
-    out: list[Gathered] = []
     for start in range(0, len(entries), CHUNK):
         part = _chunk(entries[start:start + CHUNK], vocabulary)
         offset = np.int32(start)
-        out.append(Gathered(
+        yield Gathered(
             Rows(part.terms.docs + offset, part.terms.keys, part.terms.weighted,
                  part.terms.variants),
             Rows(part.pairs.docs + offset, part.pairs.keys, part.pairs.weighted, None),
-            part.lengths))
-    return out
+            part.lengths)

@@ -35,7 +35,7 @@ from generator.publish.searchindex.encode import (
     varint,
 )
 from generator.publish.searchindex.gather import Rows, Vocabulary, gather
-from generator.publish.searchindex.postings import Encoded, Table, encode
+from generator.publish.searchindex.postings import Encoded, Spill, Table, encode
 from generator.publish.searchindex.terms import (
     HEAD,
     MAX_QUERY_SYLLABLES,
@@ -75,6 +75,19 @@ def _key(entry: Entry) -> str:
         return f"{entry.digest}\0{entry.field.label}"
     made = json.dumps([fields(entry), _card(entry)], ensure_ascii=False, default=str)
     return hashlib.blake2b(made.encode(), digest_size=16).hexdigest()
+
+
+def _keys(entries: Sequence[Entry]) -> list[str]:
+    """Each entry's key, made unique: two entries alike (made in memory, without a file)
+    are still two documents."""
+    keys = [_key(entry) for entry in entries]
+    if len(set(keys)) < len(keys):
+        seen: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                keys[i] = f"{key}\0{seen[key]}"
+    return keys
 
 
 def _ranges(places: Sequence[Place], values: dict[str, list[tuple[str, str]]]
@@ -128,7 +141,15 @@ class SearchIndex:
 
     def update(self, catalogue: Catalogue) -> dict[str, bytes]:
         """Bring the index to ``catalogue``, and return every file of it."""
-        titled = [_key(entry) for entry in catalogue.entries]
+        try:
+            return self._update_to(catalogue)
+        except BaseException:
+            # Half-updated tables would corrupt the next update: start again from nothing.
+            self.__init__()  # type: ignore[misc]
+            raise
+
+    def _update_to(self, catalogue: Catalogue) -> dict[str, bytes]:
+        titled = _keys(catalogue.entries)
         places, sort_keys = self._places, self._sort_keys
         basis = ([p.slug for p in catalogue.provinces], [f.slug for f in catalogue.fields])
         if basis != self._sort_basis:
@@ -168,13 +189,16 @@ class SearchIndex:
 
     def _full(self, entries: Sequence[Entry], keys: list[str]) -> None:
         vocabulary, n = self.vocabulary, len(entries)
-        parts = gather(entries, vocabulary)
-        self._lengths = np.concatenate([p.lengths for p in parts] or [np.zeros(0, np.int64)])
+        terms, pairs = Spill(spelled=True), Spill(spelled=False)
+        lengths = []
+        for part in gather(entries, vocabulary):
+            terms.add(part.terms)
+            pairs.add(part.pairs)
+            lengths.append(part.lengths)
+        self._lengths = np.concatenate(lengths or [np.zeros(0, np.int64)])
         self._avgdl = quantised_avgdl(int(self._lengths.sum()), n)
-        self._terms = Table.of([p.terms for p in parts], len(vocabulary.term_text), spelled=True)
-        self._pairs = Table.of([p.pairs for p in parts], len(vocabulary.pair_text),
-                               spelled=False)
-        del parts
+        self._terms = terms.table(len(vocabulary.term_text))
+        self._pairs = pairs.table(len(vocabulary.pair_text))
         self._encode_all(entries)
 
     def _encode_all(self, entries: Sequence[Entry]) -> None:
@@ -197,7 +221,7 @@ class SearchIndex:
         assert self._terms is not None and self._pairs is not None
         vocabulary, n = self.vocabulary, len(entries)
         positions = np.array(fresh, dtype=np.int32)
-        parts = gather([entries[doc] for doc in fresh], vocabulary)
+        parts = list(gather([entries[doc] for doc in fresh], vocabulary))
         new_terms = Rows.joined([p.terms for p in parts])
         new_pairs = Rows.joined([p.pairs for p in parts])
         new_terms = replace(new_terms, docs=positions[new_terms.docs])

@@ -24,13 +24,14 @@ from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.publish.searchindex import (
     SearchIndex,
     index_files,
-    postings,
     write_index,
     writer,
 )
+from generator.publish.searchindex import table as tables
 from generator.publish.searchindex.encode import fnv1a, varint
 from generator.publish.searchindex.gather import Rows
-from generator.publish.searchindex.postings import Table, encode
+from generator.publish.searchindex.postings import encode
+from generator.publish.searchindex.table import Table
 from generator.publish.searchindex.terms import (
     HEAD,
     Syllable,
@@ -230,7 +231,7 @@ def test_edited_tables_hold_what_fresh_ones_do(monkeypatch: pytest.MonkeyPatch,
                                                slack: int) -> None:
     """Random edits (postings rewritten, cut out, added) leave a table's keys holding the
     rows a table made from scratch holds, whether it compacts after each edit or never."""
-    monkeypatch.setattr(postings, "COMPACT_SLACK", slack)
+    monkeypatch.setattr(tables, "COMPACT_SLACK", slack)
     rng = random.Random(slack)
     docs, keys = 60, 25
 

@@ -35,7 +35,8 @@ from generator.publish.searchindex.encode import (
     varint,
 )
 from generator.publish.searchindex.gather import Rows, Vocabulary, gather
-from generator.publish.searchindex.postings import Encoded, Spill, Table, encode
+from generator.publish.searchindex.postings import Encoded, encode
+from generator.publish.searchindex.table import Spill, Table
 from generator.publish.searchindex.terms import (
     HEAD,
     MAX_QUERY_SYLLABLES,

@@ -11,7 +11,7 @@ import logging
 import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -35,10 +35,12 @@ from generator.core.settings import cache_dir
 from generator.load.history import file_dates
 from generator.pages.digests import page_digest
 from generator.pages.site import build_pages
-from generator.publish.searchindex import SearchIndex
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
-from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin
+from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin, new_search_index
+
+if TYPE_CHECKING:
+    from generator.publish.searchindex import SearchIndex
 
 log = logging.getLogger("mkdocs.commands.serve")
 
@@ -129,7 +131,7 @@ class Builder:
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read by this process: what makes ``dvk serve`` rebuild fast."""
-        self.search_index = SearchIndex()
+        self.search_index: SearchIndex | None = None
         """The search index of the last build, which the next one updates by what changed."""
         self.last_mode = ""
         """"full", "incremental" or "unchanged": what the last ``build`` did."""
@@ -159,6 +161,8 @@ class Builder:
             return Unchanged(before.entry_count, str(final), before.problems())
         loaded = check(config, strict=self.strict, cache=self.entry_cache,
                        entry_files=now.entry_files)
+        if self.search_index is None:
+            self.search_index = new_search_index()
         catalogue = loaded.catalogue
         plan = BuildPlan(
             catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),

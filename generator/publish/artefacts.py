@@ -16,6 +16,7 @@ import html
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.catalogue.catalogue import Catalogue
 from generator.catalogue.citation import Citation
@@ -38,7 +39,9 @@ from generator.publish.opendata import (
     to_json,
 )
 from generator.publish.renditions import SETTINGS, renditions
-from generator.publish.searchindex import SearchIndex
+
+if TYPE_CHECKING:  # numpy's import is not for a build that has nothing to do
+    from generator.publish.searchindex import SearchIndex
 
 
 @dataclass(frozen=True, slots=True)

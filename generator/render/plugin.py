@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
@@ -44,13 +45,23 @@ from generator.publish.artefacts import (
 )
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
-from generator.publish.searchindex import SearchIndex
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
 from generator.render.sanitise import clean_body, safe_toc
 
+if TYPE_CHECKING:
+    from generator.publish.searchindex import SearchIndex
+
 TEMPLATES = str(Path(__file__).with_name("templates"))
 """The plugin's templates, package data of the wheel."""
+
+
+def new_search_index() -> SearchIndex:
+    """An empty search index. Imported when first needed: numpy's import is a tenth of
+    a second that a build with nothing to do never needs."""
+    from generator.publish.searchindex import SearchIndex
+
+    return SearchIndex()
 
 
 def site_key(site_dir: Path) -> str:
@@ -77,9 +88,9 @@ class BuildPlan:
     """An incremental build's pages and static files; None makes every one."""
     progress: Progress = field(default_factory=Silent)
     """The progress bar of a build on a terminal."""
-    search: SearchIndex = field(default_factory=SearchIndex)
-    """The search index, which ``dvk serve`` keeps from build to build: an edit
-    re-indexes only what it touches."""
+    search: SearchIndex | None = None
+    """The search index to bring up to date, which ``dvk serve`` keeps from build to
+    build (an edit re-indexes only what it touches); None makes a new one."""
 
 
 class Memo:
@@ -206,7 +217,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         root = catalogue.settings.root
         found = {s.dest_uri: s for s in published_files(catalogue, self.plan.site_pages,
                                                         cache_dir(root) / "cards",
-                                                        search=self.plan.search)}
+                                                        search=self.plan.search
+                                                        or new_search_index())}
         for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"{urls.FONTS}{name}"
             found[dest] = StaticFile(dest, path=path)

@@ -175,10 +175,10 @@ class SearchIndex:
             else:
                 mapping[old] = doc
         if self._terms is None or self._pairs is None or len(fresh) > max(n // 4, 1):
-            self._full(entries, keys)
+            self._full(entries)
             self.last_update = "full"
         else:
-            self._update(entries, keys, mapping, fresh)
+            self._update(entries, mapping, fresh)
         self._order = keys
         # Only the entries of this catalogue: an entry edited away is forgotten.
         if len(places) > len(keys) + len(keys) // 4 + 64:
@@ -188,7 +188,7 @@ class SearchIndex:
         self.files["manifest.json"] = self._manifest(catalogue, [places[key] for key in keys])
         return self.files
 
-    def _full(self, entries: Sequence[Entry], keys: list[str]) -> None:
+    def _full(self, entries: Sequence[Entry]) -> None:
         vocabulary, n = self.vocabulary, len(entries)
         terms, pairs = Spill(spelled=True), Spill(spelled=False)
         lengths = []
@@ -216,7 +216,7 @@ class SearchIndex:
         for start in range(0, n, CARDS):
             self._write_cards(entries, start // CARDS)
 
-    def _update(self, entries: Sequence[Entry], keys: list[str], mapping: npt.NDArray[np.int32],
+    def _update(self, entries: Sequence[Entry], mapping: npt.NDArray[np.int32],
                 fresh: list[int]) -> None:
         """Apply what changed: entries added, removed, edited or moved in the id order."""
         assert self._terms is not None and self._pairs is not None

@@ -8,6 +8,7 @@ what it was, and that the next build sweeps what the dead one left and succeeds.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -163,51 +164,110 @@ def test_interrupted_build_cleans_up_and_leaves_site_as_it_was(copy: Site) -> No
     assert copy.tree_digest() == before
 
 
-# Stands in for ``python -m generator``: the build, unchanged, except that the
-# hundredth hard link of an incremental build leaves a mark and waits, so that
-# the test kills it at a known point between rendering and replacing site/.
-PAUSE_WHILE_LINKING = """
-import os, sys, time
+# Stands in for ``python -m generator``: the build, unchanged, except that it
+# kills itself (SIGKILL, nothing cleaned up) at its Nth change to site/ or to
+# its journal beside it: a link, rename, replace or deletion, before or after
+# making it. N = 0 only counts them, into the file named by the first argument.
+KILL_AT_CHANGE = """
+import atexit, os, signal, sys
 from generator.cli.main import main
-mark, real_link, made = sys.argv.pop(1), os.link, []
-def link(*args, **kwargs):
-    real_link(*args, **kwargs)
-    made.append(1)
-    if len(made) == 100:
-        open(mark, "w").close()
-        time.sleep(600)
-os.link = link
+counted_to, at, after = sys.argv.pop(1), int(sys.argv.pop(1)), sys.argv.pop(1) == "after"
+count = [0]
+def counting(real):
+    def call(*args, **kwargs):
+        if not any("/site/" in str(a) or "/.site.journal-" in str(a) for a in args[:2]):
+            return real(*args, **kwargs)
+        count[0] += 1
+        if count[0] == at and not after:
+            os.kill(os.getpid(), signal.SIGKILL)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            if count[0] == at:
+                os.kill(os.getpid(), signal.SIGKILL)
+    return call
+for name in ("link", "rename", "replace", "unlink", "rmdir"):
+    setattr(os, name, counting(getattr(os, name)))
+atexit.register(lambda: open(counted_to, "w").write(str(count[0])))
 sys.exit(main())
 """
 
 
-def test_killed_incremental_build_leaves_site_as_it_was(copy: Site) -> None:
-    """An incremental build killed while it assembles the new site leaves site/ unchanged.
-
-    It renders only what changed and links the rest of site/ beside it; site/
-    itself is never written into, so no mix of old and new pages is possible.
-    """
-    assert copy.run("build") == 0  # a build of this folder, so the next one is incremental
-    before = copy.tree_digest()
-    old_title = copy.html("mo-hinh/thu-0007/")
-    entry = copy.content / "mo-hinh" / PROVINCES[7 % 6] / "thu-0007.md"
+def _edit_incrementally(site: Site) -> None:
+    """A change an incremental build makes in place: a title (every index reorders),
+    an entry added, one removed."""
+    entry = site.content / "mo-hinh" / PROVINCES[7 % 6] / "thu-0007.md"
     entry.write_text(entry.read_text(encoding="utf-8").replace(
         "Mô hình thử số 7", "Mô hình đổi tên"), encoding="utf-8")
-    mark = copy.root / "linking"
-    build = start(copy, sys.executable, "-c", PAUSE_WHILE_LINKING, str(mark))
-    wait_for(mark.exists, build, "the hundredth link")
-    folder = staging(copy, build)
-    assert "Mô hình đổi tên" in (folder / "mo-hinh/thu-0007/index.html").read_text("utf-8")
-    assert copy.tree_digest() == before  # mid-way, site/ is the previous build's
-    build.send_signal(signal.SIGKILL)
-    build.communicate(timeout=DEADLINE)
-    assert_group_ends(build.pid)
-    assert copy.tree_digest() == before
-    assert copy.html("mo-hinh/thu-0007/") == old_title
+    site.entry("thu-moi", title="Mô hình mới thêm", province="nghe-an", field="kinh-te",
+               body="## Bối cảnh\n\nMới.\n")
+    (site.content / "mo-hinh" / PROVINCES[8 % 6] / "thu-0008.md").unlink()
 
-    assert copy.run("build") == 0
-    assert leftovers(copy) == []
-    assert "Mô hình đổi tên" in copy.html("mo-hinh/thu-0007/")
+
+def _killed_build(site: Site, at: int, *, after: bool) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TMPDIR": str(site.root.parent / "tmp")}
+    counted = site.root.parent / "changes"
+    return subprocess.run(
+        [sys.executable, "-c", KILL_AT_CHANGE, str(counted), str(at),
+         "after" if after else "before", "build", "--config", str(site.config)],
+        cwd=site.root, env=env, capture_output=True, text=True, timeout=DEADLINE, check=False)
+
+
+def test_incremental_build_killed_at_random_points_leaves_site_as_it_was(
+    built: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build changes site/ in place under a journal. Killed at any of its
+    changes (a random sample of them, before or after each), it leaves a journal that
+    the next build rolls back: site/ is byte for byte what it was, and that next build,
+    still incremental, makes the site a build never interrupted makes."""
+    # Every trial runs at the same path: a build state names its site/ folder.
+    work = tmp_path / "work"
+    monkeypatch.setenv("DVK_CACHE_DIR", str(work / "cache"))  # copied with the rest
+    template = Site(work / "project")
+    shutil.copytree(built.root, template.root, symlinks=True)
+    (work / "tmp").mkdir()
+    assert template.run("build") == 0  # of this folder: the next build is incremental
+    assert leftovers(template) == []  # the old site/ deleted: the copies below copy none of it
+    before = template.tree_digest()
+    _edit_incrementally(template)
+    pristine = tmp_path / "pristine"
+    work.rename(pristine)
+
+    def fresh(name: str) -> Site:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(pristine, work, symlinks=True)
+        return Site(work / "project")
+
+    reference = fresh("reference")
+    folder = reference.out.stat().st_ino
+    done = _killed_build(reference, 0, after=True)  # counts, kills nothing
+    assert done.returncode == 0, done.stderr
+    assert reference.out.stat().st_ino == folder  # changed in place: an incremental build
+    changes = int((reference.root.parent / "changes").read_text())
+    assert changes > 20, changes  # backups, renames and deletions of many files
+    expected = reference.tree_digest()
+    assert expected != before
+
+    chooser = random.Random()
+    points = sorted({1, changes} | set(chooser.sample(range(2, changes), 4)))
+    for at in points:
+        after = chooser.random() < 0.5
+        where = f"killed at change {at} of {changes}, {'after' if after else 'before'} it"
+        site = fresh(f"killed-{at}")
+        killed = _killed_build(site, at, after=after)
+        assert killed.returncode == -signal.SIGKILL, (where, killed.stderr)
+        committed = at == changes and after  # the journal's last step: the build is done
+        journals = list(site.root.glob(".site.journal-*"))
+        assert len(journals) == (0 if committed else 1), where
+        if journals and (journals[0] / "added").exists() and at % 2:
+            # The roll-back itself killed at its second change, then run again.
+            again = _killed_build(site, 2, after=True)
+            assert again.returncode == -signal.SIGKILL, (where, again.stderr)
+        sweep_abandoned(site.out)
+        assert site.tree_digest() == (expected if committed else before), where
+        assert site.run("build") == 0, where
+        assert site.tree_digest() == expected, where
+        assert leftovers(site) == [], where
 
 
 def test_site_is_put_back_if_killed_between_two_renames(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from generator.build.staging import link_unchanged, move_into, staging_folder, sweep_abandoned
+from generator.build.journal import replace_in_place
+from generator.build.staging import staging_folder, sweep_abandoned
 from generator.build.state import (
     STATE_VERSION,
     BuildState,
@@ -24,6 +25,7 @@ from generator.build.state import (
     inputs,
     previous_state,
     record_state,
+    state_file,
 )
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.check.file import EntryCache
@@ -31,6 +33,7 @@ from generator.core import urls
 from generator.core.errors import Problem
 from generator.core.folders import discard, swap
 from generator.core.progress import Progress, Silent
+from generator.core.provinces import default_registry
 from generator.core.settings import cache_dir
 from generator.load.history import file_dates
 from generator.pages.digests import page_digest
@@ -106,31 +109,25 @@ class Builder:
     A build is full when the config, theme, generator or editorial pages
     changed, or when site/ is not the folder the last build made. Otherwise it
     is incremental: it renders only the pages whose inputs changed (an edited
-    entry's page and the index pages that list it), copies only changed images
-    and search index files, and hard-links every unchanged
-    file of site/ beside the new ones. Either way the new site is complete in a
-    staging folder before it replaces site/ in one step, so a build that fails,
-    is interrupted or is killed leaves site/ exactly as it was.
+    entry's page and the index pages that list it), and makes only the changed
+    images, citations and search index files. A full build makes the new site
+    in a staging folder, which replaces site/ in one step; an incremental one
+    moves its few files into site/ under a journal (generator/build/journal.py).
+    Either way a build that fails, is interrupted or is killed leaves site/
+    exactly as it was.
     """
 
     def __init__(self, config_file: Path, *, strict: bool = False,
-                 progress: Progress | None = None, site_dir: Path | None = None,
-                 in_place: bool = False) -> None:
+                 progress: Progress | None = None, site_dir: Path | None = None) -> None:
         self.config_file = config_file
         self.strict = strict
         self.progress = progress
         self.site_dir = site_dir
         """Where to build, instead of the config's site_dir (``dvk serve`` builds in the cache)."""
-        self.in_place = in_place
-        """Move an incremental build's files into the site one by one (``dvk serve``).
-
-        Quicker than linking every unchanged file (seconds at 50,000 entries),
-        but a build killed meanwhile leaves the site part old, part new. Only
-        for a private preview, which the next build then makes in full.
-        """
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
-        """Entries already read by this process: what makes ``dvk serve`` rebuild fast."""
+        """Entries already read, by this process or saved by another: what makes a rebuild fast."""
+        self._restored = False
         self.search_index: SearchIndex | None = None
         """The search index of the last build, which the next one updates by what changed."""
         self.last_mode = ""
@@ -155,14 +152,16 @@ class Builder:
 
     def _build_from(self, config: MkDocsConfig, now: Inputs, clean: bool) -> Loaded | Unchanged:
         final = Path(config.site_dir)
+        sweep_abandoned(final)  # first: a killed build's journal holds the last state
         before = None if clean else previous_state(config)
         if before is not None and (before.shared, before.entries) == (now.shared, now.entries):
             self.last_mode = "unchanged"
             return Unchanged(before.entry_count, str(final), before.problems())
-        loaded = check(config, strict=self.strict, cache=self.entry_cache,
-                       entry_files=now.entry_files)
+        loaded = self._check(config, now)
+        saved_index = cache_dir(Path(config.config_file_path).parent) / "search-index.pickle"
         if self.search_index is None:
-            self.search_index = new_search_index()
+            self.search_index = new_search_index(saved_index, now.shared)
+        self.search_index.last_update = ""
         catalogue = loaded.catalogue
         plan = BuildPlan(
             catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),
@@ -170,22 +169,38 @@ class Builder:
         )
         loaded.plugin.prepare(plan)
         state = BuildState(
-            shared=now.shared, entries=now.entries, site=str(final), site_id=(0, 0),
+            shared=now.shared, entries=now.entries, site=str(final), site_id="",
             pages={uri: page_digest(p) for uri, p in plan.site_pages.pages.items()},
             statics={dest: s.digest for dest, s in loaded.plugin.statics().items()},
             entry_count=len(catalogue.entries),
             warnings=[{**asdict(w), "severity": w.severity.value} for w in catalogue.warnings],
             version=STATE_VERSION,
         )
-        sweep_abandoned(final)
         if before is not None and before.shared == now.shared:
             self._incremental(loaded, plan, before, state)
             self.last_mode = "incremental"
         else:
             self._full(loaded)
+            record_state(config, state)
             self.last_mode = "full"
-        record_state(config, state)
+        if self.search_index.last_update:  # updated by this build: kept for the next process
+            self.search_index.save(saved_index, now.shared)
         return loaded
+
+    def _check(self, config: MkDocsConfig, now: Inputs) -> Loaded:
+        """``check``, with the entries a previous process saved in the build cache."""
+        store = cache_dir(Path(config.config_file_path).parent) / "entries"
+        if not self._restored:
+            self._restored = True
+            plugin = config.plugins[PLUGIN_NAME]
+            assert isinstance(plugin, ShowcasePlugin)
+            settings = settings_from(plugin.config, config)
+            self.entry_cache.restore(store, now.shared, settings, default_registry())
+        try:
+            return check(config, strict=self.strict, cache=self.entry_cache,
+                         entry_files=now.entry_files)
+        finally:  # what was read stays read, even when an entry has an error
+            self.entry_cache.save(store, now.shared)
 
     def _full(self, loaded: Loaded) -> None:
         with staging_folder(loaded.config) as (staging, final):
@@ -207,13 +222,8 @@ class Builder:
         loaded.plugin.prepare(replace(plan, selection=selection))
         with staging_folder(config) as (staging, final):
             render_site(config, selection)
-            if self.in_place:
-                forget_state(config)
-                move_into(staging, final, gone)
-                return
-            link_unchanged(final, staging, frozenset(gone))
-            forget_state(config)
-            swap(staging, final, later=True)
+            replace_in_place(staging, final, gone, state_file(config),
+                             lambda: record_state(config, now))
 
 
 def build(

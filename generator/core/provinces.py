@@ -285,8 +285,10 @@ def _parse_unit(raw: object, where: str) -> Province:
 
 
 @cache
+@cache
 def default_registry() -> ProvinceRegistry:
-    """The registry built from the packaged generator/data/provinces.yml."""
+    """The registry built from the packaged generator/data/provinces.yml (read once: it is
+    never changed, and entries restored from the build cache point at its provinces)."""
     resource = files("generator.core").joinpath("data").joinpath("provinces.yml")
     with as_file(resource) as path:
         return ProvinceRegistry.from_file(path)

@@ -13,8 +13,9 @@ import datetime as dt
 import gzip
 import hashlib
 import html
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ from generator.publish.cards import render_cards, site_cards
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds
 from generator.publish.headers import csp, headers_file
 from generator.publish.opendata import (
+    RowText,
     datapackage,
     stat_csv,
     stat_resources,
@@ -46,13 +48,18 @@ if TYPE_CHECKING:  # numpy's import is not for a build that has nothing to do
 
 @dataclass(frozen=True, slots=True)
 class StaticFile:
-    """A file published as is: from ``content`` or copied from ``path``."""
+    """A file published as is: from ``content``, made by ``make``, or copied from ``path``."""
 
     dest_uri: str
     content: str | bytes | None = None
     path: Path | None = None
     listed: bool = False
     """Whether it is a document a reader may cite or link (listed in urls.txt)."""
+    make: Callable[[], str | bytes] | None = None
+    """Makes the content, only when the file is published: for the files of each entry,
+    whose ``key`` is known without making them (an edit publishes a handful of 150,000)."""
+    key: str = ""
+    """With ``make``: changes whenever what it makes would."""
 
     @property
     def digest(self) -> str:
@@ -60,6 +67,8 @@ class StaticFile:
         if self.content is not None:
             data = self.content.encode() if isinstance(self.content, str) else self.content
             return hashlib.blake2b(data, digest_size=16).hexdigest()
+        if self.make is not None:
+            return self.key
         assert self.path is not None
         info = self.path.stat()
         return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
@@ -68,8 +77,18 @@ class StaticFile:
         """What the published file holds: its text or bytes, or the file to copy."""
         if self.content is not None:
             return self.content
+        if self.make is not None:
+            return self.make()
         assert self.path is not None
         return self.path
+
+
+def _entry_file(dest_uri: str, make: Callable[[], str], key: str) -> StaticFile:
+    """A file made from one entry: made when published if ``key`` (from the entry's
+    digest) can tell when it changes, else now."""
+    if key:
+        return StaticFile(dest_uri, make=make, key=f"{dest_uri}:{key}", listed=True)
+    return StaticFile(dest_uri, content=make(), listed=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,15 +169,17 @@ def published_files(
     images_dir = cache_dir(catalogue.settings.root) / "images"
     for entry in catalogue.entries:
         cite = cites[entry.id]
-        csl, ris = cite.csl_json(), cite.ris()
-        yield StaticFile(f"{entry.url}{urls.CITE_JSON}", content=csl, listed=True)
-        yield StaticFile(f"{entry.url}{urls.CITE_RIS}", content=ris, listed=True)
+        # What a citation is made of besides the entry's file; the site's settings
+        # are the config's, whose change rebuilds everything anyway.
+        key = entry.digest and f"{entry.digest}:{cite.published}:{cite.modified}"
+        yield _entry_file(f"{entry.url}{urls.CITE_JSON}", cite.csl_json, key)
+        yield _entry_file(f"{entry.url}{urls.CITE_RIS}", cite.ris, key)
         for old_id in entry.redirect_from:
             old = urls.entry(old_id)
-            yield StaticFile(f"{old}index.html", content=redirect_page(entry, site), listed=True)
+            yield _entry_file(f"{old}index.html", partial(redirect_page, entry, site), key)
             # A download cannot redirect: its old address keeps serving it.
-            yield StaticFile(f"{old}{urls.CITE_JSON}", content=csl, listed=True)
-            yield StaticFile(f"{old}{urls.CITE_RIS}", content=ris, listed=True)
+            yield _entry_file(f"{old}{urls.CITE_JSON}", cite.csl_json, key)
+            yield _entry_file(f"{old}{urls.CITE_RIS}", cite.ris, key)
         if entry.images:
             yield from image_files(entry, images_dir,
                                    display_path(entry.path, catalogue.settings.root))
@@ -168,9 +189,10 @@ def published_files(
         yield StaticFile(feed.atom_path, content=atom, listed=True)
         yield StaticFile(feed.rss_path, content=rss, listed=True)
     found = tables(catalogue, cites)
+    text = RowText()
     for table in found:
-        yield StaticFile(table.csv_path, content=to_csv(table), listed=True)
-        yield StaticFile(table.json_path, content=to_json(table), listed=True)
+        yield StaticFile(table.csv_path, content=to_csv(table, text), listed=True)
+        yield StaticFile(table.json_path, content=to_json(table, text), listed=True)
     counted = statistics(catalogue, site_pages)
     for stat in counted:
         yield StaticFile(stat.path, content=stat_csv(stat), listed=True)

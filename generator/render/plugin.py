@@ -56,12 +56,13 @@ TEMPLATES = str(Path(__file__).with_name("templates"))
 """The plugin's templates, package data of the wheel."""
 
 
-def new_search_index() -> SearchIndex:
-    """An empty search index. Imported when first needed: numpy's import is a tenth of
-    a second that a build with nothing to do never needs."""
+def new_search_index(saved: Path | None = None, salt: str = "") -> SearchIndex:
+    """The search index ``saved`` holds under ``salt``, or an empty one. Imported when
+    first needed: numpy's import is a tenth of a second that a build with nothing to do
+    never needs."""
     from generator.publish.searchindex import SearchIndex
 
-    return SearchIndex()
+    return (saved and SearchIndex.restore(saved, salt)) or SearchIndex()
 
 
 def site_key(site_dir: Path) -> str:

@@ -15,8 +15,11 @@ files are those a clean build writes (tests/test_search_writer.py).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import os
+import pickle
 import shutil
 from collections.abc import Sequence
 from dataclasses import replace
@@ -139,6 +142,34 @@ class SearchIndex:
         self._sort_keys: dict[str, SortKey] = {}
         self._sort_basis: tuple[list[str], list[str]] = ([], [])
         """The provinces' and fields' order the sort keys were made for."""
+
+    def save(self, path: Path, salt: str) -> None:
+        """Keep the index in ``path`` for the next process (``restore``), under ``salt``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f"{path.name}.{os.getpid()}")
+        with scratch.open("wb") as file:
+            pickle.dump((VERSION, salt, self.__dict__), file, protocol=pickle.HIGHEST_PROTOCOL)
+        scratch.replace(path)  # a killed save leaves the previous one whole
+
+    @classmethod
+    def restore(cls, path: Path, salt: str) -> SearchIndex | None:
+        """The index ``save`` kept in ``path`` under ``salt``; None if there is none."""
+        collecting = gc.isenabled()
+        gc.disable()  # a million small objects: see generator/check/file.py
+        try:
+            with path.open("rb") as file:
+                version, saved_salt, state = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError):
+            return None
+        finally:
+            if collecting:
+                gc.enable()
+        if (version, saved_salt) != (VERSION, salt) or not isinstance(state, dict):
+            return None
+        index = cls()
+        index.__dict__.update(state)
+        return index
 
     def update(self, catalogue: Catalogue) -> dict[str, bytes]:
         """Bring the index to ``catalogue``, and return every file of it."""

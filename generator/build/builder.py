@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +31,7 @@ from generator.build.state import (
 )
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.check.file import EntryCache
-from generator.core import urls
+from generator.core import cachefile, urls
 from generator.core.errors import Problem
 from generator.core.folders import discard, swap
 from generator.core.progress import Progress, Silent
@@ -38,6 +40,7 @@ from generator.core.settings import cache_dir
 from generator.load.history import file_dates
 from generator.pages.digests import page_digest
 from generator.pages.site import build_pages
+from generator.publish.opendata import RowText
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
 from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin, new_search_index
@@ -46,6 +49,9 @@ if TYPE_CHECKING:
     from generator.publish.searchindex import SearchIndex
 
 log = logging.getLogger("mkdocs.commands.serve")
+SEARCH_INDEX = "search-index.pickle"
+ROWS = "open-data-rows.pickle"
+"""In the build cache: what a build keeps for the next process, so an edit rebuilds fast."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,8 @@ class Builder:
         self._restored = False
         self.search_index: SearchIndex | None = None
         """The search index of the last build, which the next one updates by what changed."""
+        self.rows: RowText | None = None
+        """The open-data rows of the last build, likewise."""
         self.last_mode = ""
         """"full", "incremental" or "unchanged": what the last ``build`` did."""
 
@@ -158,14 +166,17 @@ class Builder:
             self.last_mode = "unchanged"
             return Unchanged(before.entry_count, str(final), before.problems())
         loaded = self._check(config, now)
-        saved_index = cache_dir(Path(config.config_file_path).parent) / "search-index.pickle"
+        kept = cache_dir(Path(config.config_file_path).parent)
         if self.search_index is None:
-            self.search_index = new_search_index(saved_index, now.shared)
+            self.search_index = new_search_index(kept / SEARCH_INDEX, now.shared)
         self.search_index.last_update = ""
+        if self.rows is None:
+            saved = cachefile.load(kept / ROWS, now.shared)
+            self.rows = saved if isinstance(saved, RowText) else RowText()
         catalogue = loaded.catalogue
         plan = BuildPlan(
             catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),
-            progress=self.progress or Silent(), search=self.search_index,
+            progress=self.progress or Silent(), search=self.search_index, rows=self.rows,
         )
         loaded.plugin.prepare(plan)
         state = BuildState(
@@ -177,15 +188,31 @@ class Builder:
             version=STATE_VERSION,
         )
         if before is not None and before.shared == now.shared:
-            self._incremental(loaded, plan, before, state)
+            # Saved on the other core while the few changed pages render.
+            saved_all = cachefile.in_background(self._saves(kept, now.shared))
+            try:
+                self._incremental(loaded, plan, before, state)
+            finally:
+                saved_all()
             self.last_mode = "incremental"
         else:
             self._full(loaded)
             record_state(config, state)
+            for save in self._saves(kept, now.shared):
+                save()
             self.last_mode = "full"
-        if self.search_index.last_update:  # updated by this build: kept for the next process
-            self.search_index.save(saved_index, now.shared)
         return loaded
+
+    def _saves(self, kept: Path, salt: str) -> list[Callable[[], None]]:
+        """What this build updated, to keep in the build cache for the next process."""
+        assert self.search_index is not None and self.rows is not None
+        saves: list[Callable[[], None]] = []
+        if self.search_index.last_update:
+            saves.append(partial(self.search_index.save, kept / SEARCH_INDEX, salt))
+        if self.rows.changed:
+            saves.append(partial(cachefile.save, kept / ROWS, salt, self.rows))
+            self.rows.changed = False
+        return saves
 
     def _check(self, config: MkDocsConfig, now: Inputs) -> Loaded:
         """``check``, with the entries a previous process saved in the build cache."""

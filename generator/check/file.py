@@ -7,21 +7,22 @@ this adds the rules and lints and applies the file's ``dvk-ignore`` comments.
 
 from __future__ import annotations
 
-import gc
+import copyreg
 import io
 import os
 import pickle
 import zlib
 from collections.abc import Iterable
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import fields, replace
+from pathlib import Path, PosixPath
 from typing import Any
 
 from generator.check.lints import ignored_rules, lint_entry
 from generator.check.rules import check_entry
 from generator.check.unsafe import unsafe_urls
+from generator.core.cachefile import UNREADABLE, collector_paused
 from generator.core.errors import Problem, Severity, display_path
-from generator.core.model import Entry, FieldOfWork
+from generator.core.model import Entry, FieldOfWork, Image, Source
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry
 from generator.core.settings import Settings
 from generator.load.entries import read_entry
@@ -140,17 +141,12 @@ class EntryCache:
         """
         shared = _shared_objects(settings, registry)
         restored = 0
-        # 50,000 entries are a few million objects: the collector would walk
-        # them over and over while they load (3.0 s against 1.3 s).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             for number in range(SHARDS):
                 try:
                     with (folder / f"{number:02d}.pickle").open("rb") as file:
                         saved_salt, found = _Unpickler(file, shared).load()
-                except (OSError, pickle.UnpicklingError, EOFError, AttributeError,
-                        KeyError, TypeError, ValueError, ImportError):
+                except UNREADABLE:
                     self._dirty.add(number)
                     continue
                 if saved_salt != salt:
@@ -158,9 +154,6 @@ class EntryCache:
                     continue
                 self._loaded.update(found)
                 restored += len(found)
-        finally:
-            if collecting:
-                gc.enable()
         return restored
 
 
@@ -175,7 +168,25 @@ def _shared_objects(settings: Settings, registry: ProvinceRegistry) -> dict[Any,
     return found
 
 
+def _made(kind: type[Any], values: tuple[Any, ...]) -> Any:
+    return kind(*values)
+
+
+def _by_fields(obj: Any) -> tuple[Any, ...]:
+    # A frozen dataclass by its constructor, not by dataclasses' __setstate__,
+    # which lists the class's fields again for every object: 0.75 s of
+    # 2.7 s restoring 50,000 entries (profiled).
+    return _made, (type(obj), tuple(getattr(obj, f) for f in _FIELDS[type(obj)]))
+
+
+_FIELDS = {kind: tuple(f.name for f in fields(kind)) for kind in (Entry, Source, Image)}
+
+
 class _Pickler(pickle.Pickler):
+    def __init__(self, file: Any, protocol: int) -> None:
+        super().__init__(file, protocol=protocol)
+        self.dispatch_table = {**copyreg.dispatch_table, **dict.fromkeys(_FIELDS, _by_fields)}
+
     def persistent_id(self, obj: Any) -> Any:
         if isinstance(obj, Province):
             return ("province", obj.code)
@@ -183,6 +194,10 @@ class _Pickler(pickle.Pickler):
             return ("old", obj.code, obj.name)
         if isinstance(obj, FieldOfWork):
             return ("field", obj.slug)
+        if isinstance(obj, PosixPath):
+            # One string, parsed once: a Path pickles as its parts, and is made
+            # again from several strings (0.3 s against 0.14 s for 50,000).
+            return ("path", str(obj))
         return None
 
 
@@ -192,6 +207,8 @@ class _Unpickler(pickle.Unpickler):
         self._shared = shared
 
     def persistent_load(self, pid: Any) -> object:
+        if pid[0] == "path":
+            return Path(pid[1])
         return self._shared[tuple(pid)]  # KeyError: the taxonomy changed; the shard is read again
 
 

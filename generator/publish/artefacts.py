@@ -52,14 +52,16 @@ class StaticFile:
 
     dest_uri: str
     content: str | bytes | None = None
-    path: Path | None = None
+    path: Path | str | None = None
+    """A string where tens of thousands are listed and few published (the cards)."""
     listed: bool = False
     """Whether it is a document a reader may cite or link (listed in urls.txt)."""
     make: Callable[[], str | bytes] | None = None
     """Makes the content, only when the file is published: for the files of each entry,
     whose ``key`` is known without making them (an edit publishes a handful of 150,000)."""
     key: str = ""
-    """With ``make``: changes whenever what it makes would."""
+    """Changes whenever the file would, known without making or reading it: needed with
+    ``make``; with ``path``, for a file named by a digest of its contents (a card)."""
 
     @property
     def digest(self) -> str:
@@ -67,10 +69,10 @@ class StaticFile:
         if self.content is not None:
             data = self.content.encode() if isinstance(self.content, str) else self.content
             return hashlib.blake2b(data, digest_size=16).hexdigest()
-        if self.make is not None:
+        if self.key:
             return self.key
         assert self.path is not None
-        info = self.path.stat()
+        info = Path(self.path).stat()
         return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
 
     def source(self) -> str | bytes | Path:
@@ -80,7 +82,7 @@ class StaticFile:
         if self.make is not None:
             return self.make()
         assert self.path is not None
-        return self.path
+        return Path(self.path)
 
 
 def _entry_file(dest_uri: str, make: Callable[[], str], key: str) -> StaticFile:
@@ -153,7 +155,7 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
 
 def published_files(
     catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None, *,
-    search: SearchIndex | None = None,
+    search: SearchIndex | None = None, rows: RowText | None = None,
 ) -> Iterable[StaticFile]:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, the
     search index, robots.
@@ -162,7 +164,8 @@ def published_files(
 
     With ``cards_dir`` (the card cache), the social cards too: they are drawn
     there first, the ones not cached yet. With ``search``, the search index,
-    brought up to date by what changed since it last indexed.
+    brought up to date by what changed since it last indexed. With ``rows``, the
+    open-data rows of the last build, only the rows of changed entries are made.
     """
     site = catalogue.settings.site
     cites = citations(site_pages)
@@ -189,7 +192,8 @@ def published_files(
         yield StaticFile(feed.atom_path, content=atom, listed=True)
         yield StaticFile(feed.rss_path, content=rss, listed=True)
     found = tables(catalogue, cites)
-    text = RowText()
+    text = rows if rows is not None else RowText()
+    text.keep_only(cites)
     for table in found:
         yield StaticFile(table.csv_path, content=to_csv(table, text), listed=True)
         yield StaticFile(table.json_path, content=to_json(table, text), listed=True)
@@ -207,8 +211,8 @@ def published_files(
     yield StaticFile(urls.HEADERS, content=headers_file())
     if cards_dir is not None:
         drawn = render_cards(site_cards(site_pages, catalogue), cards_dir)
-        for dest, path in drawn.items():
-            yield StaticFile(dest, path=path)
+        for dest, name in drawn.items():
+            yield StaticFile(dest, path=f"{cards_dir}/{name}", key=name)
 
 
 def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:

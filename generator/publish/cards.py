@@ -182,16 +182,16 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def render_cards(cards: Sequence[Card], cache_dir: Path) -> dict[str, Path]:
-    """Card dest URI -> PNG file in the cache, drawing the ones not cached yet."""
+def render_cards(cards: Sequence[Card], cache_dir: Path) -> dict[str, str]:
+    """Card dest URI -> name of its PNG file in the cache, drawing the ones not cached yet."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    found: dict[str, Path] = {}
+    cached = set(os.listdir(cache_dir))  # noqa: PTH208 (names, not 50,000 Paths: one listing)
+    found: dict[str, str] = {}
     missing: list[tuple[Card, Path]] = []
     for card in cards:
-        path = cache_dir / f"{card.digest}.png"
-        found[card.dest_uri] = path
-        if not path.exists():
-            missing.append((card, path))
+        name = found[card.dest_uri] = f"{card.digest}.png"
+        if name not in cached:
+            missing.append((card, cache_dir / name))
     if len(missing) < FORK_THRESHOLD or (os.cpu_count() or 1) < 2:
         _draw_all(missing)
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
@@ -82,39 +82,54 @@ def _json_value(value: Any) -> str:
 
 
 class RowText:
-    """Each entry's CSV line and JSON object, made once for all the tables it is in.
+    """Each entry's CSV line and JSON object, made once for all the tables it is in, and
+    kept from build to build while what they show is unchanged.
 
     An entry is in the table of every entry and in its province's: at 50,000
     entries, making each row once, and the JSON by hand rather than through
     ``json.dumps(indent=1)`` (whose indented output only the pure-Python
-    encoder writes), takes the tables from 10 s to about 2 s, byte for byte
-    the same (tests/test_opendata.py).
+    encoder writes), took the tables from 10 s to 2 s, byte for byte the same
+    (tests/test_opendata.py); keeping the rows (``dvk serve``, and the build
+    cache between processes) makes them a join after an edit.
     """
 
     def __init__(self) -> None:
-        self._csv: dict[str, str] = {}
-        self._json: dict[str, str] = {}
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+        self._rows: dict[str, tuple[str, str, str]] = {}
+        """Entry id -> (what the row is made of, its CSV line, its JSON object)."""
+        self.changed = False
+        """Whether a row was made since the rows were restored or saved."""
+
+    def _row(self, cite: Citation) -> tuple[str, str, str]:
+        entry = cite.entry
+        # What a row shows besides the entry's file: the dates from its history. The
+        # site's settings are the config's, whose change rebuilds everything anyway.
+        key = entry.digest and f"{entry.digest}:{cite.published}:{cite.modified}"
+        found = self._rows.get(entry.id)
+        if found is not None and key and found[0] == key:
+            return found
+        values = [c.value(cite) for c in COLUMNS]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(v) for v in values])
+        members = ",\n".join(name + _json_value(value)
+                             for name, value in zip(_JSON_KEYS, values, strict=True))
+        found = self._rows[entry.id] = (key, buffer.getvalue(), f" {{\n{members}\n }}")
+        self.changed = True
+        return found
 
     def csv_line(self, cite: Citation) -> str:
         """The entry's CSV line, its line end included."""
-        line = self._csv.get(cite.entry.id)
-        if line is None:
-            self._buffer.seek(0)
-            self._buffer.truncate()
-            self._writer.writerow([csv_cell(c.value(cite)) for c in COLUMNS])
-            line = self._csv[cite.entry.id] = self._buffer.getvalue()
-        return line
+        return self._row(cite)[1]
 
     def json_object(self, cite: Citation) -> str:
         """The entry's JSON object, as ``json.dumps(rows, indent=1)`` writes it in a list."""
-        text = self._json.get(cite.entry.id)
-        if text is None:
-            members = ",\n".join(key + _json_value(c.value(cite))
-                                 for key, c in zip(_JSON_KEYS, COLUMNS, strict=True))
-            text = self._json[cite.entry.id] = f" {{\n{members}\n }}"
-        return text
+        return self._row(cite)[2]
+
+    def keep_only(self, ids: Iterable[str]) -> None:
+        """Forget the rows of entries that are gone."""
+        wanted = set(ids)
+        for gone in [i for i in self._rows if i not in wanted]:
+            del self._rows[gone]
+            self.changed = True
 
 
 def to_csv(table: Table, text: RowText | None = None) -> bytes:

@@ -45,6 +45,7 @@ from generator.publish.artefacts import (
 )
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
+from generator.publish.opendata import RowText
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
 from generator.render.sanitise import clean_body, safe_toc
@@ -92,6 +93,8 @@ class BuildPlan:
     search: SearchIndex | None = None
     """The search index to bring up to date, which ``dvk serve`` keeps from build to
     build (an edit re-indexes only what it touches); None makes a new one."""
+    rows: RowText | None = None
+    """The open-data rows of the last build, kept like the search index."""
 
 
 class Memo:
@@ -219,7 +222,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         found = {s.dest_uri: s for s in published_files(catalogue, self.plan.site_pages,
                                                         cache_dir(root) / "cards",
                                                         search=self.plan.search
-                                                        or new_search_index())}
+                                                        or new_search_index(),
+                                                        rows=self.plan.rows)}
         for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"{urls.FONTS}{name}"
             found[dest] = StaticFile(dest, path=path)

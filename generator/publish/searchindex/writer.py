@@ -15,11 +15,8 @@ files are those a clean build writes (tests/test_search_writer.py).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-import os
-import pickle
 import shutil
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core import cachefile
 from generator.core.model import Entry
 from generator.publish.searchindex.encode import (
     fnv1a,
@@ -145,30 +143,16 @@ class SearchIndex:
 
     def save(self, path: Path, salt: str) -> None:
         """Keep the index in ``path`` for the next process (``restore``), under ``salt``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_name(f"{path.name}.{os.getpid()}")
-        with scratch.open("wb") as file:
-            pickle.dump((VERSION, salt, self.__dict__), file, protocol=pickle.HIGHEST_PROTOCOL)
-        scratch.replace(path)  # a killed save leaves the previous one whole
+        cachefile.save(path, salt, (VERSION, self.__dict__))
 
     @classmethod
     def restore(cls, path: Path, salt: str) -> SearchIndex | None:
         """The index ``save`` kept in ``path`` under ``salt``; None if there is none."""
-        collecting = gc.isenabled()
-        gc.disable()  # a million small objects: see generator/check/file.py
-        try:
-            with path.open("rb") as file:
-                version, saved_salt, state = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError):
-            return None
-        finally:
-            if collecting:
-                gc.enable()
-        if (version, saved_salt) != (VERSION, salt) or not isinstance(state, dict):
+        saved = cachefile.load(path, salt)
+        if not (isinstance(saved, tuple) and saved[0] == VERSION and isinstance(saved[1], dict)):
             return None
         index = cls()
-        index.__dict__.update(state)
+        index.__dict__.update(saved[1])
         return index
 
     def update(self, catalogue: Catalogue) -> dict[str, bytes]:

@@ -188,12 +188,9 @@ class Builder:
             version=STATE_VERSION,
         )
         if before is not None and before.shared == now.shared:
-            # Saved on the other core while the few changed pages render.
-            saved_all = cachefile.in_background(self._saves(kept, now.shared))
-            try:
-                self._incremental(loaded, plan, before, state)
-            finally:
-                saved_all()
+            # Saved on the other core while the few changed pages render, and after.
+            cachefile.in_background(self._saves(kept, now.shared))
+            self._incremental(loaded, plan, before, state)
             self.last_mode = "incremental"
         else:
             self._full(loaded)

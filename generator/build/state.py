@@ -44,7 +44,9 @@ def _files_state(
             continue
         for item in found:
             if item.is_dir(follow_symlinks=False):
-                if skipped is None or Path(item.path) != skipped:
+                # Python's compiled files are made anew in every fresh checkout (a
+                # deploy job): they would make each of its builds a full one.
+                if item.name != "__pycache__" and (skipped is None or Path(item.path) != skipped):
                     stack.append(Path(item.path))
             else:
                 try:

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.core.lifetime import die_with_parent
-
 UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
               IndexError, KeyError, TypeError, ValueError)
 """What reading a damaged or outdated pickle may raise."""
@@ -60,32 +58,27 @@ class collector_paused:
             gc.enable()
 
 
-def in_background(saves: list[Callable[[], None]]) -> Callable[[], None]:
-    """Run ``saves`` in a forked child while the caller goes on; return a function that
-    waits for the child.
+def in_background(saves: list[Callable[[], None]]) -> None:
+    """Run ``saves`` in a process of their own, which outlives the caller if need be.
 
-    The caches an edit leaves for the next process take a second to pickle at
-    50,000 entries, which a build can spend rendering on the other core. The
-    child shares the caller's memory as it was at the fork, so the objects it
-    saves are those of that moment. A save that fails is lost (the next build
-    makes that cache again), never half-written.
+    The caches an edit leaves for the next process take a second or two to
+    pickle at 50,000 entries: the build does not wait for them. The process
+    shares the caller's memory as it was when it started, so what it saves is
+    that moment's; each save replaces its file whole, so a build that starts
+    before it is done reads the previous cache, which is consistent too (it
+    only has more to redo). A save that fails is lost, never half-written.
     """
     if not saves:
-        return lambda: None
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (the child)
-        code = 0
-        try:
-            die_with_parent(parent)
+        return
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)  # at once: the grandchild does the work, reaped by init
+        return
+    try:  # pragma: no cover (the forked processes)
+        if os.fork() == 0:
+            os.setsid()  # not stopped by a Ctrl-C meant for the build
             for save_one in saves:
-                save_one()
-        except BaseException:
-            code = 1
-        os._exit(code)
-
-    def wait() -> None:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-
-    return wait
+                with contextlib.suppress(Exception):
+                    save_one()
+    finally:
+        os._exit(0)

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint bench screenshots lock chromium java clean
+.PHONY: serve build check test lint bench screenshots lock chromium java git-restore-mtime clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
@@ -15,7 +15,7 @@ build: $(VENV)/.installed ## build site/
 check: $(VENV)/.installed ## validate the content
 	$(BIN)/dvk check
 
-test: $(VENV)/.installed-test node_modules/.installed chromium java ## run every test, browser tests included
+test: $(VENV)/.installed-test node_modules/.installed chromium java git-restore-mtime ## run every test, browser tests included
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
@@ -95,6 +95,17 @@ java:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
 	  else \
 	    echo "java is missing: run 'sudo apt-get install default-jre-headless' (the HTML validity test will fail)"; \
+	  fi; \
+	fi
+
+# The deploy workflow dates each checked-out file by its last commit with it, so that the
+# build cache it keeps recognises unchanged files (tests/test_workflows.py runs it).
+git-restore-mtime:
+	@if ! git restore-mtime --help >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-restore-mtime; \
+	  else \
+	    echo "git-restore-mtime is missing: run 'sudo apt-get install git-restore-mtime' (a deploy test will fail)"; \
 	  fi; \
 	fi
 

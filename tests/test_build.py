@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,3 +300,47 @@ def test_sitemap_lists_every_page_once_from_the_site_root(built: Site) -> None:
             "/tim-kiem/"} <= set(locs)
     assert len(locs) == len(set(locs))
     assert [loc for loc in locs if "/./" in loc] == []
+
+
+def test_pages_converted_on_every_core_match_mkdocs_own_build(
+    built: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A large build converts its generated pages on every core, not all in the parent
+    first: the output is still MkDocs' own, byte for byte, and a link to an anchor that
+    a page converted by another process lacks is still reported, as MkDocs reports it."""
+    from mkdocs.commands import build as mkdocs_build
+
+    from generator.build.builder import load
+    from generator.render import loop
+
+    for n in range(4):  # pages on both sides of the split, each linking to a missing anchor
+        built.entry(f"neo-{n}", title=f"Neo {n}", body=f"## Mục\n\nXem [mục](#khong-co-{n}).\n")
+    converted_here: list[str] = []
+    populate = loop._populate
+
+    def spy(page: Any, *args: Any) -> None:
+        converted_here.append(page.file.src_uri)
+        populate(page, *args)
+
+    monkeypatch.setattr(loop, "FORK_THRESHOLD", 2)  # this small site is built as a large one
+    monkeypatch.setattr(loop, "workers", lambda: 2)
+    monkeypatch.setattr(loop, "_populate", spy)
+    with caplog.at_level(logging.INFO, logger="mkdocs.structure.pages"):
+        assert built.run("build", "--clean") == 0
+    linking = {f"mo-hinh/neo-{n}.md" for n in range(4)}
+    assert linking & set(converted_here)  # some converted in this process,
+    assert linking - set(converted_here)  # some in the worker, which reported their anchors
+    for n in range(4):
+        assert f"link '#khong-co-{n}', but there is no such anchor on this page" in caplog.text
+
+    monkeypatch.setattr(loop, "_populate", populate)
+    loaded = load(built.config)
+    reference = tmp_path / "mkdocs-own"
+    loaded.config.site_dir = str(reference)
+    mkdocs_build.build(loaded.config)
+    ours = {p.relative_to(built.out).as_posix(): p.read_bytes()
+            for p in built.out.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(reference).as_posix(): p.read_bytes()
+              for p in reference.rglob("*") if p.is_file()}
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []

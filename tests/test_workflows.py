@@ -596,3 +596,61 @@ def test_pull_request_template_and_contributing_share_the_review_checklist() -> 
                                                         re.M | re.S)]
     assert len(in_template) == 8
     assert in_template == in_contributing
+
+
+def test_deploy_workflow_keeps_the_last_build_so_a_merge_builds_incrementally(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """deploy.yml dates the checkout's files by git and restores site/ with the build cache:
+    two runs, each on a fresh clone at the runner's one path, the second after a merged
+    edit, build the second time in place (incrementally), as a clean build would."""
+    workflow = load_workflow(DEPLOY)
+    names = [s.get("name") for s in steps(workflow, "build")]
+    dating = next(s for s in steps(workflow, "build") if "git restore-mtime" in s.get("run", ""))
+    cached = step_using(workflow, "build", "actions/cache")
+    built = next(s for s in steps(workflow, "build") if "dvk build" in s.get("run", ""))
+    assert set(cached["with"]["path"].split()) == {"site", ".cache/dvk"}
+    assert cached["with"]["restore-keys"] and "github.run_id" in cached["with"]["key"]
+    assert names.index(dating["name"]) < names.index(built["name"])
+    assert names.index(cached["name"]) < names.index(built["name"])
+
+    monkeypatch.delenv("DVK_CACHE_DIR")  # the cache in the checkout, as on the runner
+    shutil.copyfile(REPO / "site_config.yml", site.config)
+    (site.root / "theme").symlink_to(REPO / "theme", target_is_directory=True)
+    for n in range(30):
+        site.entry(f"mo-hinh-{n}", title=f"Mô hình {n}", province=("nghe-an", "ha-noi")[n % 2])
+    (site.root / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
+    _git(site.root, "init", "-q", "-b", "main")
+    _git(site.root, "add", "-A")
+    _git(site.root, "commit", "-q", "-m", "main")
+    runner, kept = tmp_path / "runner" / "repo", tmp_path / "actions-cache"
+
+    def run() -> int:
+        """One deploy run: checkout, restore-mtime, restore the cache, dvk build."""
+        monkeypatch.chdir(tmp_path)
+        shutil.rmtree(runner, ignore_errors=True)
+        subprocess.run(["git", "clone", "-q", str(site.root), str(runner)], check=True)
+        subprocess.run(["git", "-C", str(runner), "restore-mtime", "-q"], check=True)
+        for folder in ("site", ".cache/dvk"):
+            if (kept / folder).exists():
+                shutil.copytree(kept / folder, runner / folder, symlinks=True)
+        folder = (runner / "site").stat().st_ino if (runner / "site").exists() else 0
+        monkeypatch.chdir(runner)
+        assert main(["build", "--strict", "--config", str(runner / "site_config.yml")]) == 0
+        shutil.rmtree(kept, ignore_errors=True)
+        for saved in ("site", ".cache/dvk"):  # what actions/cache saves after the job
+            shutil.copytree(runner / saved, kept / saved, symlinks=True)
+        return folder
+
+    assert run() == 0  # the first run: nothing to restore, a full build
+    edited = site.content / "mo-hinh" / "nghe-an" / "mo-hinh-4.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Mô hình 4", "Mô hình đã sửa"),
+                      encoding="utf-8")
+    _git(site.root, "commit", "-q", "-am", "sửa một mô hình")
+    restored = run()
+    assert (runner / "site").stat().st_ino == restored  # changed in place: incremental
+    assert "Mô hình đã sửa" in (runner / "site" / "mo-hinh" / "mo-hinh-4" / "index.html").read_text(
+        encoding="utf-8")
+    incremental = Site(runner).tree_digest()
+    assert main(["build", "--clean", "--strict", "--config", str(runner / "site_config.yml")]) == 0
+    assert Site(runner).tree_digest() == incremental

@@ -62,6 +62,9 @@ class StaticFile:
     key: str = ""
     """Changes whenever the file would, known without making or reading it: needed with
     ``make``; with ``path``, for a file named by a digest of its contents (a card)."""
+    cached: bool = False
+    """``path`` is in the build cache, which replaces its files whole and never writes
+    into one: the site may share the file (a hard link) rather than copy it."""
 
     @property
     def digest(self) -> str:
@@ -143,7 +146,7 @@ def image_files(entry: Entry, cache_dir: Path, entry_file: str) -> Iterator[Imag
                 yield ImageRendition(
                     f"{entry.url}{image.file_name(width, extension)}",
                     image=image, width=width, extension=extension, cache_dir=cache_dir,
-                    entry_file=entry_file, index=index,
+                    entry_file=entry_file, index=index, cached=True,
                 )
 
 
@@ -212,7 +215,7 @@ def published_files(
     if cards_dir is not None:
         drawn = render_cards(site_cards(site_pages, catalogue), cards_dir)
         for dest, name in drawn.items():
-            yield StaticFile(dest, path=f"{cards_dir}/{name}", key=name)
+            yield StaticFile(dest, path=f"{cards_dir}/{name}", key=name, cached=True)
 
 
 def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:

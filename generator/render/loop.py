@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,19 +59,50 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def _render_share(
-    share: Sequence[File], config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
-    env: Environment,
-) -> None:
+@dataclass
+class Shared:
+    """What every renderer needs: the build's files, navigation, templates and converter."""
+
+    config: MkDocsConfig
+    files: Files
+    doc_files: Sequence[File]
+    nav: Navigation
+    env: Environment
+    md: markdown.Markdown
+    statics: Sequence[File] = ()
+    """Files to copy as they are (a full build's), shared out among the renderers too."""
+
+
+def _render_share(share: Sequence[File], shared: Shared, part: slice) -> dict[str, Any]:
+    """Copy the ``part`` of the static files, then render and write ``share``,
+    converting first the pages not converted yet.
+
+    Those are converted here, on whichever core renders them, and their HTML
+    is dropped once written: no process ever holds every page's HTML. Their
+    anchors, which the links of other pages are checked against, are returned:
+    {"present": {page: [ids]}, "links": {page: {target page: {anchor: link}}}}.
+    """
+    for static in shared.statics[part]:
+        static.copy_file()
+    present: dict[str, list[str]] = {}
+    links: dict[str, dict[str, dict[str, str]]] = {}
     for file in share:
-        assert file.page is not None
-        _build_page(file.page, config, doc_files, nav, env)
+        page = file.page
+        assert page is not None
+        converted_here = page.content is None
+        if converted_here:
+            _populate(page, shared.config, shared.files, shared.md)
+        _build_page(page, shared.config, shared.doc_files, shared.nav, shared.env)
+        if converted_here:
+            present[file.src_uri] = sorted(page.present_anchor_ids or ())
+            if page.links_to_anchors:
+                links[file.src_uri] = {target.src_uri: dict(anchors)
+                                       for target, anchors in page.links_to_anchors.items()}
+            page.content = page.toc = None  # type: ignore[assignment]
+    return {"present": present, "links": links}
 
 
-def _fork_worker(
-    share: Sequence[File], config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
-    env: Environment,
-) -> tuple[int, int]:
+def _fork_worker(share: Sequence[File], shared: Shared, part: slice) -> tuple[int, int]:
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -85,11 +117,11 @@ def _fork_worker(
     counter.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(counter)
     report: dict[str, object] = {"ok": True}
-    plugin = config.plugins.get(PLUGIN_NAME)
+    plugin = shared.config.plugins.get(PLUGIN_NAME)
     if plugin is not None:
         plugin.share_rendering(workers(), in_worker=True)  # the parent's bar counts for all
     try:
-        _render_share(share, config, doc_files, nav, env)
+        report["anchors"] = _render_share(share, shared, part)
     except BaseException as exc:  # reported to the parent, which raises it there
         report = {"ok": False, "error": str(exc), "template": isinstance(exc, TemplateError)}
     report["warnings"] = sum(count for _, count in counter.get_counts())
@@ -179,8 +211,14 @@ def _files_outside(config: MkDocsConfig, skipped: str) -> Files:
 
 def _read_everything(
     config: MkDocsConfig, partial: Selection | None
-) -> tuple[Files, Navigation, Environment]:
-    """Files, navigation and every page read and converted: MkDocs' first half."""
+) -> tuple[Files, Navigation, Shared]:
+    """Files, navigation and pages read and converted: MkDocs' first half.
+
+    A full build leaves the plugin's generated pages outside the navigation
+    (the entries and the pages of the indexes, nearly all of them) for the
+    renderers to convert, on every core (``_render_share``): only the pages
+    another page's navigation shows are converted here.
+    """
     inclusion = InclusionLevel.is_included
     env = config.theme.get_env()
     if partial is None:
@@ -195,31 +233,34 @@ def _read_everything(
     nav = config.plugins.on_nav(nav, config=config, files=files)
     md = markdown.Markdown(extensions=config.markdown_extensions,
                            extension_configs=config.mdx_configs or {})
-    for file in files.documentation_pages(inclusion=inclusion):
+    doc_files = files.documentation_pages(inclusion=inclusion)
+    in_nav = {id(page) for page in nav.pages}
+    defer = partial is None and len(doc_files) >= FORK_THRESHOLD
+    for file in doc_files:
         if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
             Page(None, file, config)
         assert file.page is not None
-        _populate(file.page, config, files, md)
+        if not (defer and file.generated_by == PLUGIN_NAME and id(file.page) not in in_nav):
+            _populate(file.page, config, files, md)
     env = config.plugins.on_env(env, config=config, files=files)
-    return files, nav, env
+    return files, nav, Shared(config, files, doc_files, nav, env, md)
 
 
-def _render_pages(
-    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Environment
-) -> int:
+def _render_pages(shared: Shared) -> int:
     """Render and write every page on every core; return the workers' warning count."""
     # Forking a large process costs a few tenths of a second: not worth it for
     # the handful of pages of an incremental build.
+    doc_files = shared.doc_files
     count = workers() if len(doc_files) >= FORK_THRESHOLD else 1
-    children = [_fork_worker(doc_files[k::count], config, doc_files, nav, env)
+    children = [_fork_worker(doc_files[k::count], shared, slice(k, None, count))
                 for k in range(1, count)]
-    plugin = config.plugins.get(PLUGIN_NAME)
+    plugin = shared.config.plugins.get(PLUGIN_NAME)
     if plugin is not None:
         plugin.share_rendering(count)  # this process renders one page in ``count``
     waiting = dict(children)
     """Worker pid -> its pipe, until it is reaped."""
     try:
-        _render_share(doc_files[0::count], config, doc_files, nav, env)
+        _render_share(doc_files[0::count], shared, slice(0, None, count))
         reports = [_report(pid, waiting) for pid, _ in children]
     except BaseException:
         # The build is abandoned (an error, or Ctrl-C sent to this process
@@ -235,9 +276,25 @@ def _render_pages(
             if report.get("template"):
                 raise TemplateError(str(report["error"]))
             failures.append(str(report["error"]))
+        else:
+            _take_anchors(report["anchors"], shared.files)
     if failures:
         raise Abort("Rendering failed: " + "; ".join(failures))
     return warnings
+
+
+def _take_anchors(anchors: dict[str, Any], files: Files) -> None:
+    """Put the anchors of the pages a worker converted on this process's pages, so
+    that every page's links are checked here as MkDocs would."""
+    for src_uri, present in anchors["present"].items():
+        page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
+        assert page is not None
+        page.present_anchor_ids = set(present)
+    for src_uri, targets in anchors["links"].items():
+        page = files.get_file_from_path(src_uri).page  # type: ignore[union-attr]
+        assert page is not None
+        page.links_to_anchors = {files.get_file_from_path(target): dict(links)
+                                 for target, links in targets.items()}
 
 
 def _report(pid: int, waiting: dict[int, int]) -> dict[str, Any]:
@@ -278,10 +335,12 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
-        files, nav, env = _read_everything(config, partial)
+        files, nav, shared = _read_everything(config, partial)
+        env = shared.env
 
-        if partial is None:
-            files.copy_static_files(inclusion=inclusion)
+        if partial is None:  # the static files are copied by the renderers, on every core
+            shared.statics = [f for f in files if not f.is_documentation_page()
+                              and inclusion(f.inclusion)]  # type: ignore[no-untyped-call]
             for template in config.theme.static_templates:
                 _build_theme_template(template, env, files, config, nav)
             for template in config.extra_templates:
@@ -291,7 +350,7 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
                 if file.src_uri in partial.statics and not file.is_documentation_page():
                     file.copy_file()
         doc_files = list(files.documentation_pages(inclusion=inclusion))
-        worker_warnings = _render_pages(config, doc_files, nav, env)
+        worker_warnings = _render_pages(shared)
 
         log_level = config.validation.links.anchors
         for file in doc_files:

@@ -226,7 +226,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                                         rows=self.plan.rows)}
         for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"{urls.FONTS}{name}"
-            found[dest] = StaticFile(dest, path=path)
+            found[dest] = StaticFile(dest, path=path, cached=True)
         self._statics = (catalogue, found)
         return found
 

@@ -12,7 +12,7 @@ import io
 import os
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from pathlib import Path, PosixPath
 from typing import Any
@@ -22,6 +22,7 @@ from generator.check.rules import check_entry
 from generator.check.unsafe import unsafe_urls
 from generator.core.cachefile import UNREADABLE, collector_paused
 from generator.core.errors import Problem, Severity, display_path
+from generator.core.lifetime import die_with_parent
 from generator.core.model import Entry, FieldOfWork, Image, Source
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry
 from generator.core.settings import Settings
@@ -54,6 +55,9 @@ def check_file(
 
 Cached = tuple[tuple[int, int], Entry | None, list[Problem], tuple[tuple[int, int], ...]]
 """A checked file: its (size, mtime), its entry, its problems, its images' (size, mtime)."""
+
+PARALLEL_FILES = 2000
+"""New or changed entry files from which a second process reads half of them."""
 
 SHARDS = 64
 """Files the saved cache is split into, so that saving after an edit rewrites one of them."""
@@ -101,6 +105,64 @@ class EntryCache:
             self._loaded.pop(path, None)
         self._dirty.add(_shard(path))
         return entry, problems
+
+    def load_many(
+        self, paths: Sequence[str], settings: Settings, registry: ProvinceRegistry,
+        stamps: dict[str, tuple[int, int]],
+    ) -> list[tuple[Entry | None, list[Problem]]]:
+        """``load`` of every path, in order. When many files are new or changed (a
+        first build), every other one is read by a forked process, on the other core,
+        and comes back pickled as the cache saves it: 50,000 entries took 28.6 s on
+        one core.
+        """
+        new = [p for p in paths if not self._current(p, stamps.get(p))]
+        if len(new) >= PARALLEL_FILES and len(os.sched_getaffinity(0)) > 1:
+            pid, read_end = self._fork_loading(new[1::2], settings, registry, stamps)
+            try:
+                for path in new[0::2]:
+                    self.load(path, settings, registry, stamps.get(path))
+            finally:  # the other half, or nothing if that process failed: read here then
+                self._take(pid, read_end, _shared_objects(settings, registry))
+        return [self.load(p, settings, registry, stamps.get(p)) for p in paths]
+
+    def _current(self, path: str, stamp: tuple[int, int] | None) -> bool:
+        known = self._loaded.get(path)
+        return known is not None and known[0] == (stamp or file_stamp(path)) and (
+            not known[1] or known[3] == _image_stamps(known[1]))
+
+    def _fork_loading(self, paths: Sequence[str], settings: Settings,
+                      registry: ProvinceRegistry, stamps: dict[str, tuple[int, int]],
+                      ) -> tuple[int, int]:
+        """Check ``paths`` in a forked process, which pipes back what it read."""
+        read_end, write_end = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid:
+            os.close(write_end)
+            return pid, read_end
+        os.close(read_end)  # pragma: no cover (the child, to the end)
+        code = 0
+        try:
+            die_with_parent(parent)
+            for path in paths:
+                self.load(path, settings, registry, stamps.get(path))
+            found = {path: self._loaded[path] for path in paths if path in self._loaded}
+            with os.fdopen(write_end, "wb") as pipe:
+                _Pickler(pipe, pickle.HIGHEST_PROTOCOL).dump(found)
+        except BaseException:
+            code = 1
+        os._exit(code)
+
+    def _take(self, pid: int, read_end: int, shared: dict[Any, object]) -> None:
+        try:
+            with os.fdopen(read_end, "rb") as pipe, collector_paused():
+                found: dict[str, Cached] = _Unpickler(pipe, shared).load()
+        except UNREADABLE:
+            found = {}
+        finally:
+            os.waitpid(pid, 0)
+        self._loaded.update(found)
+        self._dirty.update(_shard(path) for path in found)
 
     def keep_only(self, paths: Iterable[str]) -> None:
         """Forget the entries of files that are gone."""

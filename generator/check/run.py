@@ -79,9 +79,9 @@ def check_all(
     entries: list[Entry] = []
     listed = listed or {}
     paths = sort_paths(listed) if listed else entry_files(settings)
-    for path in paths:
-        entry, found = (cache.load(path, settings, registry, listed.get(path)) if cache is not None
-                        else check_file(Path(path), settings, registry))
+    checked = (cache.load_many(paths, settings, registry, listed) if cache is not None
+               else [check_file(Path(path), settings, registry) for path in paths])
+    for entry, found in checked:
         problems.extend(found)
         if entry is not None:
             entries.append(entry)

@@ -28,7 +28,7 @@ from generator.core.model import Entry, Image
 from generator.core.settings import SiteInfo, cache_dir
 from generator.load.images import EXTENSIONS, rendition_name
 from generator.pages.views import EntryPage, SitePages, StatsPage
-from generator.publish.cards import render_cards, site_cards
+from generator.publish.cards import Drawing, site_cards
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds
 from generator.publish.headers import csp, headers_file
 from generator.publish.opendata import (
@@ -170,8 +170,25 @@ def published_files(
     brought up to date by what changed since it last indexed. With ``rows``, the
     open-data rows of the last build, only the rows of changed entries are made.
     """
-    site = catalogue.settings.site
     cites = citations(site_pages)
+    # Drawn on every core while the rest is made here (a first build's search index).
+    cards = Drawing(site_cards(site_pages, catalogue), cards_dir) if cards_dir else None
+    try:
+        yield from _made_files(catalogue, site_pages, cites, search, rows)
+        if cards is not None:
+            for dest, name in cards.wait().items():
+                yield StaticFile(dest, path=f"{cards_dir}/{name}", key=name, cached=True)
+    finally:
+        if cards is not None:
+            cards.stop()
+
+
+def _made_files(
+    catalogue: Catalogue, site_pages: SitePages, cites: dict[str, Citation],
+    search: SearchIndex | None, rows: RowText | None,
+) -> Iterator[StaticFile]:
+    """``published_files`` but the cards."""
+    site = catalogue.settings.site
     images_dir = cache_dir(catalogue.settings.root) / "images"
     for entry in catalogue.entries:
         cite = cites[entry.id]
@@ -212,10 +229,6 @@ def published_files(
         yield StaticFile(f"{urls.SEARCH_INDEX}{name}", content=data)
     yield StaticFile(urls.ROBOTS, content=robots(site))
     yield StaticFile(urls.HEADERS, content=headers_file())
-    if cards_dir is not None:
-        drawn = render_cards(site_cards(site_pages, catalogue), cards_dir)
-        for dest, name in drawn.items():
-            yield StaticFile(dest, path=f"{cards_dir}/{name}", key=name, cached=True)
 
 
 def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:

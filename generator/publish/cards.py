@@ -9,8 +9,10 @@ rebuild draws only cards whose text changed, and a fork per core draws the rest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -203,19 +205,43 @@ def _nfc(text: str) -> str:
 
 def render_cards(cards: Sequence[Card], cache_dir: Path) -> dict[str, str]:
     """Card dest URI -> name of its PNG file in the cache, drawing the ones not cached yet."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = set(os.listdir(cache_dir))  # noqa: PTH208 (names, not 50,000 Paths: one listing)
-    found: dict[str, str] = {}
-    missing: list[tuple[Card, Path]] = []
-    for card in cards:
-        name = found[card.dest_uri] = f"{card.digest}.png"
-        if name not in cached:
-            missing.append((card, cache_dir / name))
-    if len(missing) < FORK_THRESHOLD or (os.cpu_count() or 1) < 2:
-        _draw_all(missing)
-    else:
-        _draw_forked(missing)
-    return found
+    return Drawing(cards, cache_dir).wait()
+
+
+class Drawing:
+    """The cards not cached yet, being drawn on every core while the caller goes on with
+    other work (a first build makes its search index): the processes share the cores."""
+
+    def __init__(self, cards: Sequence[Card], cache_dir: Path) -> None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cached = set(os.listdir(cache_dir))  # noqa: PTH208 (names, not 50,000 Paths)
+        self.found: dict[str, str] = {}
+        missing: list[tuple[Card, Path]] = []
+        for card in cards:
+            name = self.found[card.dest_uri] = f"{card.digest}.png"
+            if name not in cached:
+                missing.append((card, cache_dir / name))
+        self._children: list[int] = []
+        if len(missing) < FORK_THRESHOLD or (os.cpu_count() or 1) < 2:
+            _draw_all(missing)
+        else:
+            self._children = _fork_drawers(missing)
+
+    def wait(self) -> dict[str, str]:
+        """Card dest URI -> name of its PNG file in the cache, once every card is drawn."""
+        children, self._children = self._children, []
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        if failed:
+            raise RuntimeError(f"drawing social cards failed in {len(failed)} worker(s)")
+        return self.found
+
+    def stop(self) -> None:
+        """Stop drawing (the build failed): no card is half-written, each is renamed whole."""
+        children, self._children = self._children, []
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
 def _draw_all(work: Iterable[tuple[Card, Path]]) -> None:
@@ -226,7 +252,7 @@ def _draw_all(work: Iterable[tuple[Card, Path]]) -> None:
         partial.replace(path)  # atomic: a killed build never caches half a card
 
 
-def _draw_forked(work: list[tuple[Card, Path]]) -> None:
+def _fork_drawers(work: list[tuple[Card, Path]]) -> list[int]:
     # One child per core, each drawing a stride of the list; fork shares the
     # loaded fonts. A failed child leaves its cards undrawn, which is reported.
     workers = min(os.cpu_count() or 1, 4)
@@ -243,9 +269,7 @@ def _draw_forked(work: list[tuple[Card, Path]]) -> None:
                 code = 1
             os._exit(code)
         children.append(pid)
-    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
-    if failed:
-        raise RuntimeError(f"drawing social cards failed in {len(failed)} worker(s)")
+    return children
 
 
 def site_cards(site_pages: SitePages, catalogue: Catalogue) -> list[Card]:

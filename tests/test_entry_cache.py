@@ -1,0 +1,88 @@
+"""The checked entries kept between builds (generator/check/file.py, ``EntryCache``):
+restored as they were saved, never under another salt, read again when damaged, and
+read on two cores on a first build with the same result as on one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Site
+from generator.check import file as entry_file
+from generator.check.file import SHARDS, EntryCache
+from generator.core.model import Entry
+from generator.core.provinces import default_registry
+from generator.render.config import read_settings
+
+
+@pytest.fixture
+def filled(site: Site) -> Site:
+    """Twelve entries, one with an error, one with a warning."""
+    for n in range(10):
+        site.entry(f"mo-hinh-{n:02d}", title=f"Mô hình số {n}",
+                   province=("nghe-an", "ha-noi")[n % 2])
+    site.entry("loi-nam", title="Sai năm", started=1800)
+    site.entry("canh-bao", title="Có số điện thoại", summary="Gọi 0912 345 678 để hỏi.")
+    return site
+
+
+def _checked(cache: EntryCache, site: Site) -> dict[str, tuple[Entry | None, list[str]]]:
+    settings = read_settings(site.config)
+    paths = sorted(str(p) for p in (site.content / "mo-hinh").rglob("*.md"))
+    stamps = {p: (Path(p).stat().st_size, Path(p).stat().st_mtime_ns) for p in paths}
+    found = cache.load_many(paths, settings, default_registry(), stamps)
+    return {path: (entry, [p.format() for p in problems])
+            for path, (entry, problems) in zip(paths, found, strict=True)}
+
+
+def test_a_first_build_reads_on_two_cores_what_one_reads(
+    filled: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _checked(EntryCache(), filled)
+    monkeypatch.setattr(entry_file, "PARALLEL_FILES", 2)
+    read_here: list[str] = []
+    check_file = entry_file.check_file
+
+    def spy(path: Path, *args: Any) -> Any:
+        read_here.append(str(path))
+        return check_file(path, *args)
+
+    monkeypatch.setattr(entry_file, "check_file", spy)
+    shared = _checked(EntryCache(), filled)
+    assert shared == alone
+    assert 0 < len(read_here) < len(alone)  # the others were read by the forked process
+    assert any("năm" in " ".join(problems) for _, problems in shared.values())
+
+
+def test_saved_entries_come_back_under_the_same_salt_only(
+    filled: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = read_settings(filled.config)
+    first = EntryCache()
+    before = _checked(first, filled)
+    first.save(tmp_path / "entries", "salt")
+    assert len(list((tmp_path / "entries").glob("*.pickle"))) <= SHARDS
+
+    again = EntryCache()
+    assert again.restore(tmp_path / "entries", "salt", settings, default_registry()) == 12
+    reads: list[Path] = []
+    check_file = entry_file.check_file
+
+    def spy(path: Path, *args: Any) -> Any:
+        reads.append(path)
+        return check_file(path, *args)
+
+    monkeypatch.setattr(entry_file, "check_file", spy)
+    assert _checked(again, filled) == before
+    assert reads == []  # every file restored, the one with an error too
+    entries = [found[0] for found in _checked(again, filled).values()]
+    restored = next(e for e in entries if isinstance(e, Entry))
+    assert restored.province is default_registry().by_slug(restored.province.slug)
+
+    other = EntryCache()
+    assert other.restore(tmp_path / "entries", "another salt", settings, default_registry()) == 0
+    for shard in (tmp_path / "entries").glob("*.pickle"):
+        shard.write_bytes(b"damaged")
+    assert EntryCache().restore(tmp_path / "entries", "salt", settings, default_registry()) == 0

@@ -118,6 +118,7 @@ class SizeResult:
     unchanged: Sample
     one_edit: Sample
     site_mb: float
+    site_files: int
     peer_hugo: Sample
     peer_pagefind: Sample
     check_one: Sample
@@ -228,8 +229,10 @@ def _peer(corpus: Corpus) -> tuple[Sample, Sample]:
     return built, indexed
 
 
-def _site_mb(site: Path) -> float:
-    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+def _site_size(site: Path) -> tuple[float, int]:
+    """The size of ``site`` in MB (10⁶ bytes) and its number of files."""
+    sizes = [p.stat().st_size for p in site.rglob("*") if p.is_file()]
+    return sum(sizes) / 1e6, len(sizes)
 
 
 def bench_size(
@@ -274,14 +277,14 @@ def bench_size(
         say(f"[{size}] search: ours and the peer's, alike, and title MRR")
         compared = compare_engines(site, corpus.root / "hugo" / "public", asked)
     return SizeResult(size, runs, _median(cold), _median(unchanged), _median(edited),
-                      _site_mb(site), _median(hugo), _median(pagefind), _median(one),
+                      *_site_size(site), _median(hugo), _median(pagefind), _median(one),
                       _median(one_cold), _median(whole), query, compared)
 
 
 def table(results: Sequence[SizeResult]) -> str:
     """The results as a plain-text table of medians and ratios."""
     head = ("entries", "cold s", "peer s", "ratio", "no-change s", "1-edit s", "peak MB",
-            "site MB", "query KB", "check 1 s (cold)", "check all s")
+            "site MB (files)", "query KB", "check 1 s (cold)", "check all s")
     rows = [head]
     for r in results:
         kb = r.query.get("median_bytes_to_first_results")
@@ -290,7 +293,7 @@ def table(results: Sequence[SizeResult]) -> str:
             f"{r.peer_total:.1f} ({r.peer_hugo.seconds:.1f}+{r.peer_pagefind.seconds:.1f})",
             f"{r.ratio:.2f}", f"{r.unchanged.seconds:.1f}", f"{r.one_edit.seconds:.1f}",
             f"{max(r.cold.peak_mb, r.unchanged.peak_mb, r.one_edit.peak_mb):.0f}",
-            f"{r.site_mb:.0f}", f"{kb / 1000:.0f}" if kb else "-",
+            f"{r.site_mb:.0f} ({r.site_files:,})", f"{kb / 1000:.0f}" if kb else "-",
             f"{r.check_one.seconds:.2f} ({r.check_one_cold.seconds:.2f})",
             f"{r.check_all.seconds:.1f}",
         ))

@@ -115,22 +115,6 @@ class _Engine:
                            browse_bytes)
 
 
-    def ranks(self, titles: Sequence[tuple[str, str]]) -> list[float]:
-        """The reciprocal rank of each (entry id, title query), all asked on one page.
-
-        Ranks do not depend on what is cached, so one page serves them all (a
-        cold context per query made this the longest part of the bench).
-        """
-        context = self.browser.new_context()
-        page = context.new_page()
-        page.goto(self.base + HARNESS)
-        page.evaluate(self.scripts["open"], self.base)
-        found = [_rank(page.evaluate(self.scripts["search"], [query, {}]), entry_id)
-                 for entry_id, query in titles]
-        context.close()
-        return found
-
-
 def _rank(urls: Sequence[str], entry_id: str) -> float:
     for position, url in enumerate(urls, start=1):
         if url.rstrip("/").rsplit("/", 1)[-1] == entry_id:
@@ -165,7 +149,7 @@ def compare(site: Path, peer: Path | None, asked: Asked) -> dict[str, dict[str, 
                     second = queries[(i + 1) % len(queries)]
                     _, cost = engine.run(query, second, asked.browse if engine.ours else None)
                     costs.append(cost)
-                ranks = engine.ranks(asked.titles)
+                ranks = [_rank(engine.run(query)[0], entry_id) for entry_id, query in asked.titles]
                 firsts = [c.first for c in costs]
                 report[name] = {
                     "queries": len(costs),

@@ -422,3 +422,4 @@ def test_cards_are_cached_by_what_they_show(tmp_path: Path) -> None:
     assert (tmp_path / again).stat().st_mtime_ns == stamp  # not drawn again
     edited = Card("a/", "Ký túc xá vùng biên", ("Tỉnh Nghệ An",), "Dân vận khéo")
     assert render_cards([edited], tmp_path)["a/the-chia-se.png"] != first
+    assert not (tmp_path / first).exists()  # no page shows it any more: not kept

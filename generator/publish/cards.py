@@ -221,6 +221,11 @@ class Drawing:
             name = self.found[card.dest_uri] = f"{card.digest}.png"
             if name not in cached:
                 missing.append((card, cache_dir / name))
+        # Cards no page shows any more (an edited title, an older design): the cache
+        # would otherwise grow by a card per edit, for ever, in a deploy job too.
+        for stale in cached - set(self.found.values()):
+            if stale.endswith(".png"):
+                (cache_dir / stale).unlink(missing_ok=True)
         self._children: list[int] = []
         if len(missing) < FORK_THRESHOLD or (os.cpu_count() or 1) < 2:
             _draw_all(missing)

@@ -7,10 +7,12 @@ this adds the rules and lints and applies the file's ``dvk-ignore`` comments.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import io
 import os
 import pickle
+import signal
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
@@ -121,8 +123,14 @@ class EntryCache:
             try:
                 for path in new[0::2]:
                     self.load(path, settings, registry, stamps.get(path))
-            finally:  # the other half, or nothing if that process failed: read here then
-                self._take(pid, read_end, _shared_objects(settings, registry))
+            except BaseException:  # Ctrl-C, say: stop the other half rather than wait for it
+                os.close(read_end)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise
+            # The other half, or nothing if that process failed (read here then).
+            self._take(pid, read_end, _shared_objects(settings, registry))
         return [self.load(p, settings, registry, stamps.get(p)) for p in paths]
 
     def _current(self, path: str, stamp: tuple[int, int] | None) -> bool:

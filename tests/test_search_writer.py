@@ -313,3 +313,19 @@ def test_a_failed_update_leaves_no_half_index(bundled: Catalogue,
     files = dict(index.update(edited))
     assert index.last_update == "full"
     assert files == index_files(edited)
+
+
+def test_a_released_index_keeps_its_files_and_starts_again(bundled: Catalogue) -> None:
+    """``dvk build`` releases the index's tables once saved: its files stay published,
+    and an update after that writes a clean build's files from nothing."""
+    index = SearchIndex()
+    files = dict(index.update(bundled))
+    index.release()
+    assert index.files == files
+    assert index._terms is None and index._order == []
+    entries = list(bundled.entries)
+    entries[0] = dataclasses.replace(entries[0], body=entries[0].body + "\nQuýt đỏ.\n",
+                                     digest="edited")
+    edited = Catalogue(bundled.settings, bundled.registry, tuple(entries))
+    assert dict(index.update(edited)) == index_files(edited)
+    assert index.last_update == "full"

@@ -124,12 +124,16 @@ class Builder:
     """
 
     def __init__(self, config_file: Path, *, strict: bool = False,
-                 progress: Progress | None = None, site_dir: Path | None = None) -> None:
+                 progress: Progress | None = None, site_dir: Path | None = None,
+                 once: bool = False) -> None:
         self.config_file = config_file
         self.strict = strict
         self.progress = progress
         self.site_dir = site_dir
         """Where to build, instead of the config's site_dir (``dvk serve`` builds in the cache)."""
+        self.once = once
+        """Build once (``dvk build``), not again and again (``dvk serve``): what only the
+        next build needs is released once saved."""
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read, by this process or saved by another: what makes a rebuild fast."""
@@ -193,10 +197,14 @@ class Builder:
             self._incremental(loaded, plan, before, state)
             self.last_mode = "incremental"
         else:
-            self._full(loaded)
-            record_state(config, state)
             for save in self._saves(kept, now.shared):
                 save()
+            if self.once:
+                # Saved for the next process; this one will not update it again, and
+                # its posting arrays are a tenth of the build's memory while it renders.
+                self.search_index.release()
+            self._full(loaded)
+            record_state(config, state)
             self.last_mode = "full"
         return loaded
 
@@ -255,6 +263,6 @@ def build(
     progress: Progress | None = None,
 ) -> Loaded | Unchanged:
     """Check, then build the site (incrementally when it can), replacing site/ only on success."""
-    return Builder(config_file, strict=strict, progress=progress).build(clean=clean)
+    return Builder(config_file, strict=strict, progress=progress, once=True).build(clean=clean)
 
 

@@ -155,6 +155,13 @@ class SearchIndex:
         index.__dict__.update(saved[1])
         return index
 
+    def release(self) -> None:
+        """Forget what makes the next update incremental (the posting tables, the keys'
+        codes), keeping the files: the next ``update`` writes everything again."""
+        files = self.files
+        self.__init__()  # type: ignore[misc]
+        self.files = files
+
     def update(self, catalogue: Catalogue) -> dict[str, bytes]:
         """Bring the index to ``catalogue``, and return every file of it."""
         try:

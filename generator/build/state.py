@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.core import urls
+from generator.core.cachefile import write_whole
 from generator.core.errors import Problem, Severity
 from generator.core.settings import cache_dir
 from generator.load.history import head
@@ -159,14 +160,11 @@ def previous_state(config: MkDocsConfig) -> BuildState | None:
 def record_state(config: MkDocsConfig, state: BuildState) -> None:
     # Pickled, not JSON: 54,000 page digests load and save in a tenth of the time.
     state.site_id = _site_id(Path(config.site_dir))
-    path = state_file(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f"{path.name}.{os.getpid()}")
-    scratch.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-    scratch.replace(path)
+    write_whole(state_file(config),
+                lambda file: pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def forget_state(config: MkDocsConfig) -> None:
-    # Called before site/ is changed in place: if the build dies half-way, the
-    # next one must not trust the old state, and rebuilds everything.
+    # Called before a full build swaps its site in: if the build dies half-way,
+    # the next one must not trust the old state, and rebuilds everything.
     state_file(config).unlink(missing_ok=True)

@@ -43,6 +43,14 @@ class Citation:
     """When the page last changed: the entry's ``updated``, else its file's last commit."""
 
     @property
+    def key(self) -> str:
+        """Changes whenever a file made from this citation would, the site's settings
+        aside (the config's, whose change rebuilds everything): the entry's file and
+        its dates. Empty for an entry made without a file, which has no digest."""
+        entry = self.entry
+        return entry.digest and f"{entry.digest}:{self.published}:{self.modified}"
+
+    @property
     def url(self) -> str:
         """The page's permanent URL (root-relative when site_url is not configured)."""
         return self.site.absolute(self.entry.url)

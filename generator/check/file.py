@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import io
 import os
 import pickle
 import signal
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
+from functools import partial
 from pathlib import Path, PosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator.check.lints import ignored_rules, lint_entry
 from generator.check.rules import check_entry
 from generator.check.unsafe import unsafe_urls
-from generator.core.cachefile import UNREADABLE, collector_paused
+from generator.core.cachefile import UNREADABLE, collector_paused, write_whole
 from generator.core.errors import Problem, Severity, display_path
 from generator.core.lifetime import die_with_parent
 from generator.core.model import Entry, FieldOfWork, Image, Source
@@ -93,10 +93,9 @@ class EntryCache:
         """
         if stamp is None:
             stamp = file_stamp(path)
-        known = self._loaded.get(path)
-        if known is not None and known[0] == stamp and (
-                not known[1] or known[3] == _image_stamps(known[1])):
-            return known[1], known[2]
+        if self._current(path, stamp):
+            _, entry, problems, _ = self._loaded[path]
+            return entry, problems
         entry, problems = check_file(Path(path), settings, registry)
         if not any(p.rule.startswith("image-") for p in problems):
             # An entry whose image is wrong is read again each time: which file
@@ -134,6 +133,7 @@ class EntryCache:
         return [self.load(p, settings, registry, stamps.get(p)) for p in paths]
 
     def _current(self, path: str, stamp: tuple[int, int] | None) -> bool:
+        """Whether the cached check of ``path`` still holds: its file and images unchanged."""
         known = self._loaded.get(path)
         return known is not None and known[0] == (stamp or file_stamp(path)) and (
             not known[1] or known[3] == _image_stamps(known[1]))
@@ -187,19 +187,14 @@ class EntryCache:
         """
         if not self._dirty:
             return
-        folder.mkdir(parents=True, exist_ok=True)
         shards: dict[int, dict[str, Cached]] = {k: {} for k in self._dirty}
         for path, cached in self._loaded.items():
             shard = shards.get(_shard(path))
             if shard is not None:
                 shard[path] = cached
         for number, found in shards.items():
-            buffer = io.BytesIO()
-            _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((salt, found))
-            target = folder / f"{number:02d}.pickle"
-            scratch = target.with_name(f"{target.name}.{os.getpid()}")
-            scratch.write_bytes(buffer.getbuffer())
-            scratch.replace(target)  # a killed save leaves the previous shard whole
+            write_whole(folder / f"{number:02d}.pickle",
+                        partial(_dump_shard, content=(salt, found)))
         self._dirty.clear()
 
     def restore(self, folder: Path, salt: str, settings: Settings,
@@ -225,6 +220,10 @@ class EntryCache:
                 self._loaded.update(found)
                 restored += len(found)
         return restored
+
+
+def _dump_shard(file: BinaryIO, content: tuple[str, dict[str, Cached]]) -> None:
+    _Pickler(file, pickle.HIGHEST_PROTOCOL).dump(content)
 
 
 def _shared_objects(settings: Settings, registry: ProvinceRegistry) -> dict[Any, object]:

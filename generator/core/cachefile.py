@@ -14,7 +14,7 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
               IndexError, KeyError, TypeError, ValueError)
@@ -23,10 +23,17 @@ UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportE
 
 def save(path: Path, salt: str, value: Any) -> None:
     """Keep ``value`` in ``path`` under ``salt``."""
+    write_whole(path, lambda file: pickle.dump((salt, value), file,
+                                               protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` through ``write`` into a scratch file renamed over it: a killed
+    process leaves the previous file whole, never half of the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(f"{path.name}.{os.getpid()}")
     with scratch.open("wb") as file:
-        pickle.dump((salt, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        write(file)
     scratch.replace(path)
 
 

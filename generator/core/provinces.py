@@ -285,7 +285,6 @@ def _parse_unit(raw: object, where: str) -> Province:
 
 
 @cache
-@cache
 def default_registry() -> ProvinceRegistry:
     """The registry built from the packaged generator/data/provinces.yml (read once: it is
     never changed, and entries restored from the build cache point at its provinces)."""

@@ -192,9 +192,7 @@ def _made_files(
     images_dir = cache_dir(catalogue.settings.root) / "images"
     for entry in catalogue.entries:
         cite = cites[entry.id]
-        # What a citation is made of besides the entry's file; the site's settings
-        # are the config's, whose change rebuilds everything anyway.
-        key = entry.digest and f"{entry.digest}:{cite.published}:{cite.modified}"
+        key = cite.key
         yield _entry_file(f"{entry.url}{urls.CITE_JSON}", cite.csl_json, key)
         yield _entry_file(f"{entry.url}{urls.CITE_RIS}", cite.ris, key)
         for old_id in entry.redirect_from:

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import signal
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from generator.pages.views import EntryPage, ListingPage, SitePages
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
+STALE_CARD_SECONDS = 24 * 3600
+"""A cached card no page shows is deleted once this old."""
 DESIGN = "4"
 """Bump when the drawing changes, so cached cards are drawn again."""
 PAPER, INK, RED, GOLD = (255, 253, 247), (33, 33, 33), (183, 28, 28), (255, 193, 7)
@@ -223,9 +226,14 @@ class Drawing:
                 missing.append((card, cache_dir / name))
         # Cards no page shows any more (an edited title, an older design): the cache
         # would otherwise grow by a card per edit, for ever, in a deploy job too.
+        # Only those a day old: another build running meanwhile (dvk serve beside
+        # dvk build) may still be about to link one into its site.
+        old = time.time() - STALE_CARD_SECONDS
         for stale in cached - set(self.found.values()):
-            if stale.endswith(".png"):
-                (cache_dir / stale).unlink(missing_ok=True)
+            path = cache_dir / stale
+            with contextlib.suppress(FileNotFoundError):
+                if stale.endswith(".png") and path.stat().st_mtime < old:
+                    path.unlink()
         self._children: list[int] = []
         if len(missing) < FORK_THRESHOLD or (os.cpu_count() or 1) < 2:
             _draw_all(missing)

@@ -100,10 +100,7 @@ class RowText:
         """Whether a row was made since the rows were restored or saved."""
 
     def _row(self, cite: Citation) -> tuple[str, str, str]:
-        entry = cite.entry
-        # What a row shows besides the entry's file: the dates from its history. The
-        # site's settings are the config's, whose change rebuilds everything anyway.
-        key = entry.digest and f"{entry.digest}:{cite.published}:{cite.modified}"
+        entry, key = cite.entry, cite.key
         found = self._rows.get(entry.id)
         if found is not None and key and found[0] == key:
             return found

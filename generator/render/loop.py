@@ -349,11 +349,10 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
             for file in files:
                 if file.src_uri in partial.statics and not file.is_documentation_page():
                     file.copy_file()
-        doc_files = list(files.documentation_pages(inclusion=inclusion))
         worker_warnings = _render_pages(shared)
 
         log_level = config.validation.links.anchors
-        for file in doc_files:
+        for file in shared.doc_files:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)

@@ -413,6 +413,24 @@ def test_cards_stack_vietnamese_marks_and_ignore_the_input_normal_form() -> None
     assert card(unicodedata.normalize("NFD", title)).tobytes() == card(title).tobytes()
 
 
+def test_a_card_file_is_a_valid_png_of_the_drawn_card(tmp_path: Path) -> None:
+    """The PNG is written by hand (ISA-L's deflate): Pillow reads it back, checking
+    every chunk's CRC, to exactly the drawn pixels and palette."""
+    from PIL import Image
+
+    from generator.publish.cards import Card, draw, render_cards
+
+    card = Card("a/", "Viên gạch nghĩa tình", ("Tỉnh Nghệ An", "Kinh tế"), "Dân vận khéo")
+    name = render_cards([card], tmp_path)["a/the-chia-se.png"]
+    with Image.open(tmp_path / name) as written:
+        written.load()
+        drawn = draw(card)
+        assert (written.format, written.mode, written.size) == ("PNG", "P", (1200, 630))
+        assert written.tobytes() == drawn.tobytes()
+        assert written.getpalette() == drawn.getpalette()
+    assert (tmp_path / name).stat().st_size < 40_000
+
+
 def test_cards_are_cached_by_what_they_show(tmp_path: Path) -> None:
     from generator.publish.cards import Card, render_cards
 

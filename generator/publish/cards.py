@@ -13,8 +13,10 @@ import contextlib
 import hashlib
 import os
 import signal
+import struct
 import time
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -22,6 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import fontpkg_be_vietnam_pro
+from isal import isal_zlib
 from PIL import Image, ImageDraw, ImageFont, features
 
 from generator.catalogue.catalogue import Catalogue
@@ -34,7 +37,7 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 STALE_CARD_SECONDS = 24 * 3600
 """A cached card no page shows is deleted once this old."""
-DESIGN = "4"
+DESIGN = "5"
 """Bump when the drawing changes, so cached cards are drawn again."""
 PAPER, INK, RED, GOLD = (255, 253, 247), (33, 33, 33), (183, 28, 28), (255, 193, 7)
 # The card is drawn in one 8-bit channel whose values index a palette: 0-199
@@ -164,18 +167,51 @@ def _label(text: str, weight: str, size: int, level: int, red: bool = False) -> 
 
 def draw(card: Card) -> Image.Image:
     """The card, as a palette image."""
-    image = Image.new("L", (WIDTH, HEIGHT), 0)
-    pen = ImageDraw.Draw(image)
-    pen.rectangle((0, 0, WIDTH, 13), fill=RED_INDEX)
-    pen.rectangle((0, 14, WIDTH, 18), fill=GOLD_INDEX)
-    image.paste(_label(_nfc(card.site.upper()), "SemiBold", 30, INK_TOP, red=True), (MARGIN, 60))
+    lines = _scanlines(card)
+    image = lines.crop((1, 0, WIDTH + 1, HEIGHT))
+    card_image = Image.frombuffer("P", image.size, image.tobytes(), "raw", "P", 0, 1)
+    card_image.putpalette(_palette())
+    return card_image
+
+
+def png(card: Card) -> bytes:
+    """The card as a PNG file: 8-bit palette, unfiltered rows.
+
+    Written here rather than by Pillow, whose encoder is zlib: ISA-L's deflate
+    (``isal``) at level 1 takes a seventh of zlib's time for a slightly smaller
+    file, and the encoding was two thirds of a card's cost.
+    """
+    # Scanlines drawn one pixel to the right: column 0 stays 0, the byte that
+    # says "filter: none" in front of each row, so the pixels are the stream.
+    stream = isal_zlib.compress(_scanlines(card).tobytes(), 1)
+    return b"".join((PNG_SIGNATURE, _png_head(), _chunk(b"IDAT", stream), _chunk(b"IEND", b"")))
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@cache
+def _png_head() -> bytes:
+    # 8 bits a pixel, colour type 3 (palette), deflate, no filter method, no interlace.
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)
+    return _chunk(b"IHDR", header) + _chunk(b"PLTE", bytes(_palette()))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return b"".join((struct.pack(">I", len(data)), kind, data,
+                     struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))))
+
+
+def _scanlines(card: Card) -> Image.Image:
+    """The card's palette indexes, one pixel to the right of a zero column."""
+    image = _blank(card.site).copy()
     facts_top = HEIGHT - MARGIN - FACT_STEP * len(card.lines)
     title_font, lines = _fit_title(_nfc(card.title), WIDTH - 2 * MARGIN,
                                    facts_top - 24 - TITLE_TOP)
     step = (title_font.size or 0) * LEADING
     space = _width(title_font, " ")
     for number, line in enumerate(lines):
-        x, y = float(MARGIN), TITLE_TOP + number * step
+        x, y = float(LEFT), TITLE_TOP + number * step
         for word in line.split(" "):
             # Word by word, each drawn once per size: titles share most of their
             # syllables, and shaping a line is most of a card's drawing.
@@ -184,10 +220,23 @@ def draw(card: Card) -> Image.Image:
             x += _width(title_font, word) + space
     for number, fact in enumerate(card.lines):
         image.paste(_label(_nfc(fact), "Regular", 34, MUTED_LEVEL),
-                    (MARGIN, facts_top + number * FACT_STEP))
-    card_image = Image.frombuffer("P", image.size, image.tobytes(), "raw", "P", 0, 1)
-    card_image.putpalette(_palette())
-    return card_image
+                    (LEFT, facts_top + number * FACT_STEP))
+    return image
+
+
+LEFT = MARGIN + 1
+"""Where text starts in the scanlines, past their filter-byte column."""
+
+
+@lru_cache(maxsize=4)
+def _blank(site: str) -> Image.Image:
+    """What every card of the site shows: the bars and the site's name."""
+    image = Image.new("L", (WIDTH + 1, HEIGHT), 0)
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((1, 0, WIDTH, 13), fill=RED_INDEX)
+    pen.rectangle((1, 14, WIDTH, 18), fill=GOLD_INDEX)
+    image.paste(_label(_nfc(site.upper()), "SemiBold", 30, INK_TOP, red=True), (LEFT, 60))
+    return image
 
 
 @lru_cache(maxsize=8192)
@@ -260,8 +309,7 @@ class Drawing:
 def _draw_all(work: Iterable[tuple[Card, Path]]) -> None:
     for card, path in work:
         partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-        # Level 3: within 15% of the smallest file, at a fifth of level 9's time.
-        draw(card).save(partial, format="PNG", compress_level=3)
+        partial.write_bytes(png(card))
         partial.replace(path)  # atomic: a killed build never caches half a card
 
 

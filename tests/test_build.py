@@ -291,6 +291,35 @@ def test_parallel_build_matches_mkdocs_own_build(built: Site, tmp_path: Path) ->
     assert [name for name in ours if ours[name] != theirs[name]] == []
 
 
+def test_fragments_rendered_once_match_rendering_each_page(
+    built: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The templates render the parts of a page that are the same at one depth once per
+    build (``memo``: the header but its title, the tabs, the navigation): a site built
+    rendering them on every page is the same, byte for byte."""
+    from markupsafe import Markup
+
+    from generator.render import plugin
+
+    def tree() -> dict[str, bytes]:
+        return {p.relative_to(built.out).as_posix(): p.read_bytes()
+                for p in built.out.rglob("*") if p.is_file() and p.suffix == ".html"}
+
+    once = tree()
+    calls: list[str] = []
+
+    def every_time(self: Any, key: str, caller: Any) -> Markup:
+        calls.append(key)
+        return Markup(caller())
+
+    monkeypatch.setattr(plugin.Memo, "__call__", every_time)
+    assert built.run("build", "--clean") == 0
+    assert {key.split(":")[0] for key in calls} >= {"header-head", "header-tail", "entry-nav"}
+    each = tree()
+    assert sorted(each) == sorted(once)
+    assert [name for name in once if once[name] != each[name]] == []
+
+
 def test_sitemap_lists_every_page_once_from_the_site_root(built: Site) -> None:
     """The sitemap has the home page, the editorial pages, every entry and index page."""
     sitemap = (built.out / "sitemap.xml").read_text(encoding="utf-8")

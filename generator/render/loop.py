@@ -23,7 +23,7 @@ from typing import Any
 import markdown
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from mkdocs import utils
-from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
+from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, MkDocsException, PluginError
 from mkdocs.structure.files import (
@@ -47,6 +47,7 @@ from mkdocs.structure.toc import get_toc
 from generator.core.errors import BuildFailed
 from generator.core.lifetime import die_with_parent
 from generator.render.config import PLUGIN_NAME, collecting
+from generator.render.frames import Frames, build_page
 from generator.render.plugin import Selection
 
 log = logging.getLogger("mkdocs.commands.build")
@@ -69,6 +70,8 @@ class Shared:
     nav: Navigation
     env: Environment
     md: markdown.Markdown
+    frames: Frames
+    """The blocks every page outside the navigation shares, rendered once per process."""
     statics: Sequence[File] = ()
     """Files to copy as they are (a full build's), shared out among the renderers too."""
 
@@ -92,7 +95,8 @@ def _render_share(share: Sequence[File], shared: Shared, part: slice) -> dict[st
         converted_here = page.content is None
         if converted_here:
             _populate(page, shared.config, shared.files, shared.md)
-        _build_page(page, shared.config, shared.doc_files, shared.nav, shared.env)
+        build_page(page, shared.config, shared.doc_files, shared.nav, shared.env,
+                   frames=shared.frames)
         if converted_here:
             present[file.src_uri] = sorted(page.present_anchor_ids or ())
             if page.links_to_anchors:
@@ -243,7 +247,7 @@ def _read_everything(
         if not (defer and file.generated_by == PLUGIN_NAME and id(file.page) not in in_nav):
             _populate(file.page, config, files, md)
     env = config.plugins.on_env(env, config=config, files=files)
-    return files, nav, Shared(config, files, doc_files, nav, env, md)
+    return files, nav, Shared(config, files, doc_files, nav, env, md, Frames(nav))
 
 
 def _render_pages(shared: Shared) -> int:

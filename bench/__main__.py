@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -33,8 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="build and measure the search index alone (for 250,000 entries)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
+    started = time.monotonic()
+
+    def say(line: str) -> None:  # with the minutes since the start: where a long run goes
+        elapsed = int(time.monotonic() - started)
+        print(f"{elapsed // 60:3d}:{elapsed % 60:02d} {line}", file=sys.stderr, flush=True)
+
     if args.search_only:
-        say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
         searched = [bench_search(size, Path(args.work).resolve(), args.queries, say)
                     for size in sizes]
         Path(args.out).write_text(json.dumps([asdict(r) for r in searched], indent=2),
@@ -43,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n(one run per size; written to {args.out})")
         return 0
     results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
-                        say=lambda line: print(line, file=sys.stderr, flush=True),
+                        say=say,
                         checks_only=args.checks_only)
     checks = [r for r in results if isinstance(r, CheckResult)]
     sized = [r for r in results if isinstance(r, SizeResult)]

@@ -218,5 +218,5 @@ def asked_of(entries_dir: Path, size: int, count: int) -> Asked:
     match = default_registry().resolve(heads[0][2])
     if match is None:
         raise ValueError(f"the corpus names an unknown province: {heads[0][2]}")
-    return Asked(sample_queries(pairs, count), title_queries(heads, max(20, 4 * count)),
+    return Asked(sample_queries(pairs, count), title_queries(heads, max(20, 2 * count)),
                  {"tinh": [match.province.slug]})

@@ -157,7 +157,7 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
 
 
 def published_files(
-    catalogue: Catalogue, site_pages: SitePages, cards_dir: Path | None = None, *,
+    catalogue: Catalogue, site_pages: SitePages, cards: Drawing | None = None, *,
     search: SearchIndex | None = None, rows: RowText | None = None,
 ) -> Iterable[StaticFile]:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, the
@@ -165,22 +165,22 @@ def published_files(
 
     Also ``_headers``, the HTTP headers the host should send (generator/publish/headers.py).
 
-    With ``cards_dir`` (the card cache), the social cards too: they are drawn
-    there first, the ones not cached yet. With ``search``, the search index,
-    brought up to date by what changed since it last indexed. With ``rows``, the
-    open-data rows of the last build, only the rows of changed entries are made.
+    With ``cards`` (``draw_cards``), the social cards too, named by what they show:
+    the caller waits for the drawing before it publishes them. With ``search``, the
+    search index, brought up to date by what changed since it last indexed. With
+    ``rows``, the open-data rows of the last build, only the rows of changed entries
+    are made.
     """
-    cites = citations(site_pages)
-    # Drawn on every core while the rest is made here (a first build's search index).
-    cards = Drawing(site_cards(site_pages, catalogue), cards_dir) if cards_dir else None
-    try:
-        yield from _made_files(catalogue, site_pages, cites, search, rows)
-        if cards is not None:
-            for dest, name in cards.wait().items():
-                yield StaticFile(dest, path=f"{cards_dir}/{name}", key=name, cached=True)
-    finally:
-        if cards is not None:
-            cards.stop()
+    yield from _made_files(catalogue, site_pages, citations(site_pages), search, rows)
+    if cards is not None:
+        for dest, name in cards.found.items():
+            yield StaticFile(dest, path=f"{cards.cache_dir}/{name}", key=name, cached=True)
+
+
+def draw_cards(catalogue: Catalogue, site_pages: SitePages, cards_dir: Path) -> Drawing:
+    """The social cards not cached yet, drawn on every core from now on, while the build
+    goes on (a first build's search index and pages read): ``Drawing.wait`` joins it."""
+    return Drawing(site_cards(site_pages, catalogue), cards_dir)
 
 
 def _made_files(

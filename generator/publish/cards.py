@@ -297,6 +297,7 @@ class Drawing:
 
     def __init__(self, cards: Sequence[Card], cache_dir: Path) -> None:
         cache_dir.mkdir(parents=True, exist_ok=True)
+        self.cache_dir = cache_dir
         cached = set(os.listdir(cache_dir))  # noqa: PTH208 (names, not 50,000 Paths)
         self.found: dict[str, str] = {}
         missing: list[tuple[Card, Path]] = []

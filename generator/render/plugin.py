@@ -37,12 +37,14 @@ from generator.pages.site import build_pages
 from generator.pages.views import EntryPage, SitePages, VirtualPage
 from generator.publish.artefacts import (
     StaticFile,
+    draw_cards,
     manifest,
     published_files,
     sitemap_urls,
     write_manifest,
     write_sitemap,
 )
+from generator.publish.cards import Drawing
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
 from generator.publish.opendata import RowText
@@ -119,6 +121,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """What this build makes: handed over by ``prepare``, else made in ``on_files``."""
         self._doc_urls: list[str] = []
         self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
+        self._drawing: Drawing | None = None
+        """The cards of this build, being drawn until the pages render."""
         self._pages_per_step = 1
         self._silent = False
 
@@ -219,11 +223,17 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self._statics is not None and self._statics[0] is catalogue:
             return self._statics[1]
         root = catalogue.settings.root
-        found = {s.dest_uri: s for s in published_files(catalogue, self.plan.site_pages,
-                                                        cache_dir(root) / "cards",
-                                                        search=self.plan.search
-                                                        or new_search_index(),
-                                                        rows=self.plan.rows)}
+        self._stop_drawing()  # a build that failed before rendering left it drawing
+        # Drawn on every core until the pages render (on_env): beside the search
+        # index, then beside the reading of the pages.
+        self._drawing = draw_cards(catalogue, self.plan.site_pages, cache_dir(root) / "cards")
+        try:
+            found = {s.dest_uri: s for s in published_files(
+                catalogue, self.plan.site_pages, self._drawing,
+                search=self.plan.search or new_search_index(), rows=self.plan.rows)}
+        except BaseException:
+            self._stop_drawing()
+            raise
         for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"{urls.FONTS}{name}"
             found[dest] = StaticFile(dest, path=path, cached=True)
@@ -267,8 +277,27 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                           self.statics().values()))
         self.progress.close()
 
+    def _stop_drawing(self) -> None:
+        drawing, self._drawing = self._drawing, None
+        if drawing is not None:
+            drawing.stop()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop drawing cards: the build is abandoned."""
+        self._stop_drawing()
+
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates."""
+        """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates.
+
+        Last before the pages render and the static files are copied: the cards are
+        waited for here.
+        """
+        drawing, self._drawing = self._drawing, None
+        if drawing is not None:
+            try:
+                drawing.wait()
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from exc
         env.globals["memo"] = Memo()  # a fresh one per build
         # Compiling Material's templates takes 0.4 s a build: keep the bytecode
         # (Jinja checks each template's source against it).

@@ -72,14 +72,18 @@ def test_summary_edit_rewrites_only_the_pages_that_show_it(sample: Site, tmp_pat
     """A new summary reaches the entry page, its index pages and search; other pages stay."""
     assert sample.run("build") == 0
     untouched = sample.out / "mo-hinh/ben-do/index.html"
-    stamp = untouched.stat().st_mtime_ns
+    other_table = sample.out / "du-lieu/tinh-thanh/ha-noi.csv"
+    stamps = {path: path.stat().st_mtime_ns for path in (untouched, other_table)}
     edit(sample.content / "mo-hinh/nghe-an/ky-tuc-xa.md", "Tóm tắt của mô hình thử.",
          "Ký túc xá cho học sinh vùng biên.")
     builder, _ = rebuild(sample)
     assert builder.last_mode == "incremental"
     assert "Ký túc xá cho học sinh vùng biên." in sample.html("mo-hinh/ky-tuc-xa/")
     assert "Ký túc xá cho học sinh vùng biên." in sample.html("tinh-thanh/nghe-an/")
-    assert untouched.stat().st_mtime_ns == stamp, "a page the edit does not reach is kept"
+    for table in ("du-lieu/mo-hinh.csv", "du-lieu/tinh-thanh/nghe-an.json"):
+        assert "Ký túc xá cho học sinh vùng biên." in (sample.out / table).read_text("utf-8-sig")
+    for path, stamp in stamps.items():  # a page or a table the edit does not reach is kept
+        assert path.stat().st_mtime_ns == stamp, path
     index = sample.out / "tim-kiem" / "chi-muc"
     assert found_in_index(index, "học sinh vùng biên") == {"mo-hinh/ky-tuc-xa/"}
     assert found_in_index(index, "Tóm tắt của mô hình thử") == {

@@ -88,9 +88,9 @@ class StaticFile:
         return Path(self.path)
 
 
-def _entry_file(dest_uri: str, make: Callable[[], str], key: str) -> StaticFile:
-    """A file made from one entry: made when published if ``key`` (from the entry's
-    digest) can tell when it changes, else now."""
+def _entry_file(dest_uri: str, make: Callable[[], str | bytes], key: str) -> StaticFile:
+    """A file made from entries: made when published if ``key`` (from the entries'
+    digests) can tell when it changes, else now."""
     if key:
         return StaticFile(dest_uri, make=make, key=f"{dest_uri}:{key}", listed=True)
     return StaticFile(dest_uri, content=make(), listed=True)
@@ -212,9 +212,14 @@ def _made_files(
     found = tables(catalogue, cites)
     text = rows if rows is not None else RowText()
     text.keep_only(cites)
+    for cite in cites.values():  # rows made now, to be kept by the build cache
+        text.csv_line(cite)
     for table in found:
-        yield StaticFile(table.csv_path, content=to_csv(table, text), listed=True)
-        yield StaticFile(table.json_path, content=to_json(table, text), listed=True)
+        # After an edit, the tables of its province and of every entry are written:
+        # the other 33 are unchanged.
+        key = table.key
+        yield _entry_file(table.csv_path, partial(to_csv, table, text), key)
+        yield _entry_file(table.json_path, partial(to_json, table, text), key)
     counted = statistics(catalogue, site_pages)
     for stat in counted:
         yield StaticFile(stat.path, content=stat_csv(stat), listed=True)

@@ -9,6 +9,7 @@ link of each entry; its full text stays on its page.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,16 @@ class Table:
     """Frictionless resource name, and the file stem."""
     title: str
     rows: tuple[Citation, ...]
+
+    @property
+    def key(self) -> str:
+        """Changes whenever the table's files would, the site's settings aside: a digest
+        of its rows' keys (``Citation.key``). Empty if a row has none."""
+        keys = [cite.key for cite in self.rows]
+        if not all(keys):
+            return ""
+        joined = "\n".join((self.name, self.title, *keys)).encode()
+        return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
     @property
     def csv_path(self) -> str:

@@ -25,7 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,50000",
                         help="corpus sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs per size (medians are quoted)")
-    parser.add_argument("--queries", type=int, default=15, help="search queries to measure")
+    parser.add_argument("--queries", type=int, default=10,
+                        help="typed search queries to measure (and 2x as many titles, >= 20)")
     parser.add_argument("--work", default=".cache/bench", help="where corpora are generated")
     parser.add_argument("--out", default="bench.json", help="JSON report")
     parser.add_argument("--checks-only", action="store_true",

@@ -103,6 +103,33 @@ def measured(command: Sequence[str], cwd: Path) -> Sample:
     return Sample(report["seconds"], report["peak_mb"])
 
 
+def set_aside(path: Path) -> None:
+    """Move an earlier run's output out of the way; ``clear_aside`` deletes it at the end.
+
+    Deleting it here would slow the build that follows: ext4 without a journal (this
+    machine's disk) does not reuse the inode of a file deleted in the last minute, or
+    six while its inode table block is dirty, and skips past each such inode, one
+    lookup at a time, whenever it allocates a new one. Creating 20,000 files took
+    30 µs a file on a quiet disk and 280 µs right after deleting as many; a cold build
+    makes about 260,000, as many as the run before it deleted.
+    """
+    if path.exists():
+        aside = path.parent / ".set-aside"  # on the same file system: a rename
+        aside.mkdir(exist_ok=True)
+        path.rename(aside / f"{path.name}-{time.monotonic_ns()}")
+        _ASIDE.add(aside)
+
+
+_ASIDE: set[Path] = set()
+"""The folders ``set_aside`` moved things into, for ``clear_aside``."""
+
+
+def clear_aside() -> None:
+    """Delete what ``set_aside`` moved, once nothing is measured any more."""
+    while _ASIDE:
+        shutil.rmtree(_ASIDE.pop(), ignore_errors=True)
+
+
 def _median(samples: Sequence[Sample]) -> Sample:
     return Sample(statistics.median(s.seconds for s in samples),
                   max(s.peak_mb for s in samples))
@@ -177,6 +204,7 @@ class CheckResult:
 def bench_checks(size: int, work: Path, runs: int, say: Callable[[str], None]) -> CheckResult:
     """Measure only the checks of one corpus size: no build, no peer."""
     say(f"[{size}] generating the corpus")
+    set_aside(work / f"n{size}")  # an earlier bench's corpus, site and cache
     corpus = make_corpus(work / f"n{size}", size, theme_dir=REPO_FILES / "theme",
                          base_config=REPO_FILES / "site_config.yml")
     samples = []
@@ -212,7 +240,7 @@ def _peer(corpus: Corpus) -> tuple[Sample, Sample]:
     from pagefind.service import get_executable
 
     peer = corpus.root / "hugo"
-    shutil.rmtree(peer, ignore_errors=True)
+    set_aside(peer)
     (peer / "layouts").mkdir(parents=True)
     (peer / "hugo.toml").write_text(
         HUGO_CONFIG.format(content=corpus.root / "content"), encoding="utf-8")
@@ -245,6 +273,7 @@ def bench_size(
     from bench.querybytes import summary as query_summary
 
     say(f"[{size}] generating the corpus")
+    set_aside(work / f"n{size}")  # an earlier bench's corpus, site and cache
     corpus = make_corpus(work / f"n{size}", size, theme_dir=REPO_FILES / "theme",
                          base_config=REPO_FILES / "site_config.yml")
     site = corpus.root / "site"
@@ -252,10 +281,10 @@ def bench_size(
     one, one_cold, whole = [], [], []
     for run in range(runs):
         say(f"[{size}] run {run + 1}/{runs}: cold build")
-        # No site and no cache, as the peer starts with no output: deleting the
-        # last run's 200,000 files is not part of either build.
-        shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(cache_dir(corpus.root), ignore_errors=True)
+        # No site and no cache, as the peer starts with no output; the last run's
+        # are set aside, not deleted (see set_aside).
+        set_aside(site)
+        set_aside(cache_dir(corpus.root))
         cold.append(measured(_dvk(corpus.config, "--clean"), corpus.root))
         say(f"[{size}] run {run + 1}/{runs}: rebuild, nothing changed")
         unchanged.append(measured(_dvk(corpus.config), corpus.root))
@@ -313,12 +342,17 @@ def run_bench(
     started = time.perf_counter()
     work = work.resolve()  # commands run inside each corpus folder
     results: list[SizeResult] | list[CheckResult]
-    if checks_only:
-        results = [bench_checks(size, work, runs, say) for size in sizes]
-        rows = [asdict(r) for r in results]
-    else:
-        results = [bench_size(size, work, runs, queries, say) for size in sizes]
-        rows = [{**asdict(r), "peer_total": r.peer_total, "ratio": r.ratio} for r in results]
+    try:
+        if checks_only:
+            results = [bench_checks(size, work, runs, say) for size in sizes]
+            rows = [asdict(r) for r in results]
+        else:
+            results = [bench_size(size, work, runs, queries, say) for size in sizes]
+            rows = [{**asdict(r), "peer_total": r.peer_total, "ratio": r.ratio}
+                    for r in results]
+    finally:
+        say("deleting what the runs set aside")
+        clear_aside()
     report = {
         "machine": {"cpus": _cpus(), "python": sys.version.split()[0]},
         "seconds": time.perf_counter() - started,

@@ -100,11 +100,17 @@ def build_page(page: Page, config: MkDocsConfig, doc_files: Sequence[File], nav:
         else:
             log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
     except Exception as exc:
-        message = f"Error building page '{page.file.src_uri}':"
-        if not isinstance(exc, BuildError):
-            message += f" {exc}"
-        log.error(message)
+        log_page_error("building", page, exc)
         raise
     finally:
         page.active = False
         config._current_page = None
+
+
+def log_page_error(doing: str, page: Page, exc: Exception) -> None:
+    """MkDocs' message for a page that failed ("Error reading page 'x.md': ..."), whose
+    own errors (``BuildError``) have been logged already."""
+    message = f"Error {doing} page '{page.file.src_uri}':"
+    if not isinstance(exc, BuildError):
+        message += f" {exc}"
+    log.error(message)

@@ -25,7 +25,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from mkdocs import utils
 from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, BuildError, MkDocsException, PluginError
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.structure.files import (
     File,
     Files,
@@ -47,7 +47,7 @@ from mkdocs.structure.toc import get_toc
 from generator.core.errors import BuildFailed
 from generator.core.lifetime import die_with_parent
 from generator.render.config import PLUGIN_NAME, collecting
-from generator.render.frames import Frames, build_page
+from generator.render.frames import Frames, build_page, log_page_error
 from generator.render.plugin import Selection
 
 log = logging.getLogger("mkdocs.commands.build")
@@ -174,10 +174,7 @@ def _populate(page: Page, config: MkDocsConfig, files: Files, md: markdown.Markd
         page.content = config.plugins.on_page_content(
             page.content, page=page, config=config, files=files)
     except Exception as exc:
-        message = f"Error reading page '{page.file.src_uri}':"
-        if not isinstance(exc, BuildError):
-            message += f" {exc}"
-        log.error(message)
+        log_page_error("reading", page, exc)
         raise
     finally:
         config._current_page = None

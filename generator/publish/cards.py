@@ -211,8 +211,6 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
                      struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))))
 
 
-
-
 def _scanlines(card: Card) -> Pixels:
     """The card's palette indexes, one pixel to the right of a zero column.
 

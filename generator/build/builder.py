@@ -32,6 +32,7 @@ from generator.build.state import (
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.check.file import EntryCache
 from generator.core import cachefile, urls
+from generator.core.cachefile import collector_on_new_objects, collector_paused
 from generator.core.errors import Problem
 from generator.core.folders import discard, swap
 from generator.core.progress import Progress, Silent
@@ -75,8 +76,8 @@ def check(config: MkDocsConfig, *, strict: bool = False, cache: EntryCache | Non
           entry_files: dict[str, tuple[int, int]] | None = None) -> Loaded:
     """Check every entry of a loaded config; raise ``ContentErrors`` on any error.
 
-    ``entry_files``, each entry file's (size, mtime) when the caller has just
-    listed them, saves listing them again.
+    ``entry_files``, the (size, mtime) of each file in the entries folder when the
+    caller has just listed them, saves listing and stat-ing them again.
     """
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, ShowcasePlugin)
@@ -157,7 +158,8 @@ class Builder:
         now = inputs(config, strict=self.strict)
         deleting = discard(cache_dir(Path(config.config_file_path).parent)) if clean else None
         try:
-            return self._build_from(config, now, clean)
+            with collector_paused():
+                return self._build_from(config, now, clean)
         finally:
             if deleting is not None:
                 deleting.wait()
@@ -235,7 +237,8 @@ class Builder:
             self.entry_cache.save(store, now.shared)
 
     def _full(self, loaded: Loaded) -> None:
-        with staging_folder(loaded.config) as (staging, final):
+        with (staging_folder(loaded.config) as (staging, final),
+              collector_on_new_objects(collect_first=True)):
             render_site(loaded.config, None)
             forget_state(loaded.config)
             swap(staging, final, later=True)
@@ -252,7 +255,7 @@ class Builder:
         pages |= _nav_sources(config.nav) & now.pages.keys()
         selection = Selection(frozenset(pages), frozenset(statics))
         loaded.plugin.prepare(replace(plan, selection=selection))
-        with staging_folder(config) as (staging, final):
+        with staging_folder(config) as (staging, final), collector_on_new_objects():
             render_site(config, selection)
             replace_in_place(staging, final, gone, state_file(config),
                              lambda: record_state(config, now))

@@ -35,7 +35,8 @@ def _files_state(
 ) -> None:
     # Path, size and mtime of every file: a stat per file, no reads, so that
     # 50,000 entries cost a fraction of a second. With ``entries``, the size
-    # and mtime of each Markdown file are kept too, for the entry cache.
+    # and mtime of each file are kept too, for the entry cache: the entry files'
+    # and their images'.
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -55,7 +56,7 @@ def _files_state(
                 except OSError:  # a broken link: the check reports it, the digest notes it
                     info = item.stat(follow_symlinks=False)
                 digest.update(f"{item.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-                if entries is not None and item.name.endswith(".md"):
+                if entries is not None:
                     entries[item.path] = (info.st_size, info.st_mtime_ns)
 
 
@@ -72,7 +73,8 @@ class Inputs:
     shared: str
     entries: str
     entry_files: dict[str, tuple[int, int]]
-    """Each entry file's path -> (size, mtime), as found while digesting them."""
+    """The path -> (size, mtime) of each file in the entries folder (entry files and
+    their images), as found while digesting them."""
 
 
 def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:

@@ -71,14 +71,16 @@ def check_all(
 
     With ``strict``, warnings count as errors.
 
-    ``listed`` maps each entry file to its (size, mtime), when the caller has
-    just listed the entries folder: it is not listed again.
+    ``listed`` maps each file of the entries folder (entry files and images) to
+    its (size, mtime), when the caller has just listed the folder: it is not
+    listed again.
     """
     registry = registry or default_registry()
     problems: list[Problem] = []
     entries: list[Entry] = []
     listed = listed or {}
-    paths = sort_paths(listed) if listed else entry_files(settings)
+    paths = (sort_paths(p for p in listed if p.endswith(".md")) if listed
+             else entry_files(settings))
     checked = (cache.load_many(paths, settings, registry, listed) if cache is not None
                else [check_file(Path(path), settings, registry) for path in paths])
     for entry, found in checked:

@@ -139,6 +139,24 @@ def test_images_and_redirects_follow_their_entry(sample: Site, tmp_path: Path) -
     assert_same_as_clean_build(sample, tmp_path)
 
 
+def test_an_image_replaced_alone_is_published_again(sample: Site, tmp_path: Path) -> None:
+    """Another picture under the same name, its entry file untouched: an entry's files are
+    one group, known to change by the entry's digest and its images' files."""
+    from PIL import Image
+
+    image = sample.content / "mo-hinh/ha-noi/anh.png"
+    Image.new("RGB", (600, 400), (200, 0, 0)).save(image)
+    sample.entry("hn-cao", title="Cao nguyên", province="ha-noi", field="van-hoa-xa-hoi",
+                 images=[{"src": "anh.png", "alt": "Ảnh", "credit": "Báo thử"}])
+    assert sample.run("build") == 0
+    Image.new("RGB", (600, 400), (0, 0, 200)).save(image)
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    with Image.open(sample.out / "mo-hinh/hn-cao/anh-480.webp") as published:
+        assert published.convert("RGB").getpixel((10, 10))[2] > 150  # the blue one
+    assert_same_as_clean_build(sample, tmp_path)
+
+
 def test_theme_or_config_change_rebuilds_everything(sample: Site) -> None:
     """What every page depends on (here the config) makes the next build a full one."""
     assert sample.run("build") == 0

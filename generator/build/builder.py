@@ -41,6 +41,7 @@ from generator.core.settings import cache_dir
 from generator.load.history import file_dates
 from generator.pages.digests import page_digest
 from generator.pages.site import build_pages
+from generator.publish.artefacts import GROUP, Publication
 from generator.publish.opendata import RowText
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
@@ -185,10 +186,11 @@ class Builder:
             progress=self.progress or Silent(), search=self.search_index, rows=self.rows,
         )
         loaded.plugin.prepare(plan)
+        published = loaded.plugin.statics()
         state = BuildState(
             shared=now.shared, entries=now.entries, site=str(final), site_id="",
             pages={uri: page_digest(p) for uri, p in plan.site_pages.pages.items()},
-            statics={dest: s.digest for dest, s in loaded.plugin.statics().items()},
+            statics=published.digests(), groups={},
             entry_count=len(catalogue.entries),
             warnings=[{**asdict(w), "severity": w.severity.value} for w in catalogue.warnings],
             version=STATE_VERSION,
@@ -196,7 +198,7 @@ class Builder:
         if before is not None and before.shared == now.shared:
             # Saved on the other core while the few changed pages render, and after.
             cachefile.in_background(self._saves(kept, now.shared))
-            self._incremental(loaded, plan, before, state)
+            self._incremental(loaded, plan, before, state, published)
             self.last_mode = "incremental"
         else:
             for save in self._saves(kept, now.shared):
@@ -206,6 +208,8 @@ class Builder:
                 # its posting arrays are a tenth of the build's memory while it renders.
                 self.search_index.release()
             self._full(loaded)
+            state.groups = {entry_id: tuple(f.dest_uri for f in group.files())
+                            for entry_id, group in published.groups.items()}
             record_state(config, state)
             self.last_mode = "full"
         return loaded
@@ -244,16 +248,32 @@ class Builder:
             swap(staging, final, later=True)
 
     def _incremental(
-        self, loaded: Loaded, plan: BuildPlan, before: BuildState, now: BuildState
+        self, loaded: Loaded, plan: BuildPlan, before: BuildState, now: BuildState,
+        published: Publication,
     ) -> None:
         config = loaded.config
         pages = {uri for uri, d in now.pages.items() if before.pages.get(uri) != d}
-        statics = {dest for dest, d in now.statics.items() if before.statics.get(dest) != d}
+        changed = {key for key, d in now.statics.items() if not d or before.statics.get(key) != d}
+        statics = {key for key in changed if not key.startswith(GROUP)}
+        entry_ids = {key.removeprefix(GROUP) for key in changed - statics}
+        # Unchanged entries publish the files they did: their groups are not made.
+        now.groups = {entry_id: before.groups[entry_id] for entry_id in published.groups
+                      if entry_id not in entry_ids and entry_id in before.groups}
+        entry_ids |= published.groups.keys() - now.groups.keys()
+        for entry_id in entry_ids:
+            dests = now.groups[entry_id] = tuple(
+                f.dest_uri for f in published.groups[entry_id].files())
+            statics.update(dests)
         gone = [urls.page_output(uri) for uri in before.pages.keys() - now.pages.keys()]
-        gone += before.statics.keys() - now.statics.keys()
+        left = {key for key in before.statics.keys() - now.statics.keys()
+                if not key.startswith(GROUP)}
+        for entry_id, dests in before.groups.items():
+            if entry_id in entry_ids or entry_id not in now.groups:
+                left.update(dests)
+        gone += left - statics - now.statics.keys()
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()
-        selection = Selection(frozenset(pages), frozenset(statics))
+        selection = Selection(frozenset(pages), frozenset(statics), frozenset(entry_ids))
         loaded.plugin.prepare(replace(plan, selection=selection))
         with staging_folder(config) as (staging, final), collector_on_new_objects():
             render_site(config, selection)

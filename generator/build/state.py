@@ -25,7 +25,7 @@ from generator.publish.feeds import source_date_epoch
 from generator.render.config import PLUGIN_NAME
 from generator.render.plugin import site_key
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 """Of the build state saved in the cache; another version means a full build."""
 
 
@@ -120,7 +120,10 @@ class BuildState:
     pages: dict[str, str]
     """Generated page (source URI) -> digest of what it was rendered from."""
     statics: dict[str, str]
-    """Published file (destination URI) -> digest of its source."""
+    """Published file (destination URI) -> digest of its source; an entry's files as one
+    group (``GROUP`` and the entry id) -> the group's digest."""
+    groups: dict[str, tuple[str, ...]]
+    """Entry id -> the destination URIs of its group of files."""
     entry_count: int
     warnings: list[dict[str, Any]]
     version: int = 0

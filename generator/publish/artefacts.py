@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
 import html
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -23,14 +22,12 @@ from generator.catalogue.catalogue import Catalogue
 from generator.catalogue.citation import Citation
 from generator.catalogue.stats import StatFile, Stats, stat_files
 from generator.core import urls
-from generator.core.errors import ContentErrors, ImageProblem, Problem, display_path
-from generator.core.model import Entry, Image
 from generator.core.settings import SiteInfo, cache_dir
-from generator.load.images import EXTENSIONS, rendition_name
 from generator.pages.views import EntryPage, SitePages, StatsPage
 from generator.publish.cards import Drawing, site_cards
+from generator.publish.entryfiles import EntryFiles, StaticFile, entry_file
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds
-from generator.publish.headers import csp, headers_file
+from generator.publish.headers import headers_file
 from generator.publish.opendata import (
     RowText,
     datapackage,
@@ -40,114 +37,9 @@ from generator.publish.opendata import (
     to_csv,
     to_json,
 )
-from generator.publish.renditions import SETTINGS, renditions
 
 if TYPE_CHECKING:  # numpy's import is not for a build that has nothing to do
     from generator.publish.searchindex import SearchIndex
-
-
-@dataclass(frozen=True, slots=True)
-class StaticFile:
-    """A file published as is: from ``content``, made by ``make``, or copied from ``path``."""
-
-    dest_uri: str
-    content: str | bytes | None = None
-    path: Path | str | None = None
-    """A string where tens of thousands are listed and few published (the cards)."""
-    listed: bool = False
-    """Whether it is a document a reader may cite or link (listed in urls.txt)."""
-    make: Callable[[], str | bytes] | None = None
-    """Makes the content, only when the file is published: for the files of each entry,
-    whose ``key`` is known without making them (an edit publishes a handful of 150,000)."""
-    key: str = ""
-    """Changes whenever the file would, known without making or reading it: needed with
-    ``make``; with ``path``, for a file named by a digest of its contents (a card)."""
-    cached: bool = False
-    """``path`` is in the build cache, which replaces its files whole and never writes
-    into one: the site may share the file (a hard link) rather than copy it."""
-
-    @property
-    def digest(self) -> str:
-        """Changes whenever the published file would: its text, or its source's size and time."""
-        if self.content is not None:
-            data = self.content.encode() if isinstance(self.content, str) else self.content
-            return hashlib.blake2b(data, digest_size=16).hexdigest()
-        if self.key:
-            return self.key
-        assert self.path is not None
-        info = Path(self.path).stat()
-        return f"{self.path}:{info.st_size}:{info.st_mtime_ns}"
-
-    def source(self) -> str | bytes | Path:
-        """What the published file holds: its text or bytes, or the file to copy."""
-        if self.content is not None:
-            return self.content
-        if self.make is not None:
-            return self.make()
-        assert self.path is not None
-        return Path(self.path)
-
-
-def _entry_file(dest_uri: str, make: Callable[[], str | bytes], key: str) -> StaticFile:
-    """A file made from entries: made when published if ``key`` (from the entries'
-    digests) can tell when it changes, else now."""
-    if key:
-        return StaticFile(dest_uri, make=make, key=f"{dest_uri}:{key}", listed=True)
-    return StaticFile(dest_uri, content=make(), listed=True)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImageRendition(StaticFile):
-    """One width and format of an entry image, made from the image when it is published.
-
-    Made then, and not when the list of files is, so that a build in which the
-    image did not change does not read it, and ``dvk check --published`` never does.
-    """
-
-    image: Image
-    width: int
-    extension: str
-    cache_dir: Path
-    """Where renditions are kept, by a digest of the source's bytes (generator/load/images.py)."""
-    entry_file: str
-    """The entry file, as problems name it."""
-    index: int
-    """The image's place in the entry's ``images``."""
-
-    @property
-    def digest(self) -> str:
-        """Changes whenever the source file does (its size and time), or the processing."""
-        try:
-            info = self.image.path.stat()
-        except OSError:
-            return "gone"  # publishing it reports the missing file, at its line
-        return f"{self.image.path}:{info.st_size}:{info.st_mtime_ns}:{SETTINGS}"
-
-    def source(self) -> Path:
-        """The rendition in the cache, processed now if it is not there yet."""
-        try:
-            folder = renditions(self.image.path, self.image.src, self.image.widths,
-                                self.cache_dir)
-        except ImageProblem as problem:
-            # The header was checked when the entry loaded; this is a damaged body,
-            # or a file changed since: the same kind of problem, at the same line.
-            raise ContentErrors([Problem(
-                self.entry_file, self.image.line, f"images[{self.index}].src",
-                problem.vi, problem.en, rule=problem.rule,
-            )]) from problem
-        return folder / rendition_name(self.width, self.extension)
-
-
-def image_files(entry: Entry, cache_dir: Path, entry_file: str) -> Iterator[ImageRendition]:
-    """The published files of an entry's images: each width, as WebP and as JPEG."""
-    for index, image in enumerate(entry.images):
-        for width in image.widths:
-            for extension in EXTENSIONS:
-                yield ImageRendition(
-                    f"{entry.url}{image.file_name(width, extension)}",
-                    image=image, width=width, extension=extension, cache_dir=cache_dir,
-                    entry_file=entry_file, index=index, cached=True,
-                )
 
 
 def citations(site_pages: SitePages) -> dict[str, Citation]:
@@ -156,10 +48,51 @@ def citations(site_pages: SitePages) -> dict[str, Citation]:
             if isinstance(page.context, EntryPage)}
 
 
+GROUP = "@"
+"""Before an entry id: the key of its group of files among the files' dest URIs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Every file published beside the pages: each entry's as one group, the rest one by one."""
+
+    files: dict[str, StaticFile]
+    """By dest URI: feeds, open data, statistics, the search index, the index pages'
+    cards, robots.txt, _headers; the fonts, which the plugin adds."""
+    groups: dict[str, EntryFiles]
+    """By entry id."""
+
+    def every_file(self) -> Iterator[StaticFile]:
+        """Every file, each entry's made now (a full build, the URL guard)."""
+        yield from self.files.values()
+        for group in self.groups.values():
+            yield from group.files()
+
+    def listed(self) -> Iterator[str]:
+        """The dest URIs of the files a reader may cite or link (urls.txt)."""
+        yield from (dest for dest, file in self.files.items() if file.listed)
+        for group in self.groups.values():
+            yield from group.listed()
+
+    def digests(self) -> dict[str, str]:
+        """Each file's digest by dest URI, and each group's by ``GROUP`` and entry id."""
+        found = {dest: file.digest for dest, file in self.files.items()}
+        found.update((GROUP + entry_id, group.digest) for entry_id, group in self.groups.items())
+        return found
+
+
 def published_files(
     catalogue: Catalogue, site_pages: SitePages, cards: Drawing | None = None, *,
     search: SearchIndex | None = None, rows: RowText | None = None,
-) -> Iterable[StaticFile]:
+) -> Iterator[StaticFile]:
+    """Every file of ``publication``, each entry's made now."""
+    return publication(catalogue, site_pages, cards, search=search, rows=rows).every_file()
+
+
+def publication(
+    catalogue: Catalogue, site_pages: SitePages, cards: Drawing | None = None, *,
+    search: SearchIndex | None = None, rows: RowText | None = None,
+) -> Publication:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, the
     search index, robots.
 
@@ -171,10 +104,21 @@ def published_files(
     ``rows``, the open-data rows of the last build, only the rows of changed entries
     are made.
     """
-    yield from _made_files(catalogue, site_pages, citations(site_pages), search, rows)
-    if cards is not None:
-        for dest, name in cards.found.items():
-            yield StaticFile(dest, path=f"{cards.cache_dir}/{name}", key=name, cached=True)
+    cites = citations(site_pages)
+    settings = catalogue.settings
+    images_dir = cache_dir(settings.root) / "images"
+    drawn = dict(cards.found) if cards is not None else {}
+    cards_dir = cards.cache_dir if cards is not None else ""
+    groups = {}
+    for entry in catalogue.entries:
+        card_dest = f"{entry.url}{urls.CARD}"
+        name = drawn.pop(card_dest, None)
+        groups[entry.id] = EntryFiles(cites[entry.id], settings.site, images_dir, settings.root,
+                                      (card_dest, f"{cards_dir}/{name}") if name else None)
+    files = {f.dest_uri: f for f in _site_files(catalogue, site_pages, cites, search, rows)}
+    for dest, name in drawn.items():  # the index pages' and the site's cards
+        files[dest] = StaticFile(dest, path=f"{cards_dir}/{name}", key=name, cached=True)
+    return Publication(files, groups)
 
 
 def draw_cards(catalogue: Catalogue, site_pages: SitePages, cards_dir: Path) -> Drawing:
@@ -183,27 +127,12 @@ def draw_cards(catalogue: Catalogue, site_pages: SitePages, cards_dir: Path) -> 
     return Drawing(site_cards(site_pages, catalogue), cards_dir)
 
 
-def _made_files(
+def _site_files(
     catalogue: Catalogue, site_pages: SitePages, cites: dict[str, Citation],
     search: SearchIndex | None, rows: RowText | None,
 ) -> Iterator[StaticFile]:
-    """``published_files`` but the cards."""
+    """``publication``'s files that are not an entry's, but the cards."""
     site = catalogue.settings.site
-    images_dir = cache_dir(catalogue.settings.root) / "images"
-    for entry in catalogue.entries:
-        cite = cites[entry.id]
-        key = cite.key
-        yield _entry_file(f"{entry.url}{urls.CITE_JSON}", cite.csl_json, key)
-        yield _entry_file(f"{entry.url}{urls.CITE_RIS}", cite.ris, key)
-        for old_id in entry.redirect_from:
-            old = urls.entry(old_id)
-            yield _entry_file(f"{old}index.html", partial(redirect_page, entry, site), key)
-            # A download cannot redirect: its old address keeps serving it.
-            yield _entry_file(f"{old}{urls.CITE_JSON}", cite.csl_json, key)
-            yield _entry_file(f"{old}{urls.CITE_RIS}", cite.ris, key)
-        if entry.images:
-            yield from image_files(entry, images_dir,
-                                   display_path(entry.path, catalogue.settings.root))
     quiet = quiet_moment(catalogue, cites)
     for feed in site_feeds(catalogue):
         atom, rss = render_feed(feed, cites, catalogue, quiet)
@@ -218,8 +147,8 @@ def _made_files(
         # After an edit, the tables of its province and of every entry are written:
         # the other 33 are unchanged.
         key = table.key
-        yield _entry_file(table.csv_path, partial(to_csv, table, text), key)
-        yield _entry_file(table.json_path, partial(to_json, table, text), key)
+        yield entry_file(table.csv_path, partial(to_csv, table, text), key)
+        yield entry_file(table.json_path, partial(to_json, table, text), key)
     counted = statistics(catalogue, site_pages)
     for stat in counted:
         yield StaticFile(stat.path, content=stat_csv(stat), listed=True)
@@ -240,21 +169,6 @@ def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:
     if page is not None and isinstance(page.context, StatsPage):
         return list(page.context.files.values())
     return stat_files(Stats.of(catalogue))
-
-
-def redirect_page(entry: Entry, site: SiteInfo) -> str:
-    """A page at an old id that sends readers (and search engines) to the entry's URL."""
-    target = site.absolute(entry.url) if site.url else f"../{entry.id}/"
-    title = html.escape(entry.title)
-    return (
-        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp(meta=True)}">\n'
-        f"<title>{title}</title>\n"
-        f'<link rel="canonical" href="{target}">\n'
-        f'<meta http-equiv="refresh" content="0; url={target}">\n'
-        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
-        f'<p>Trang đã chuyển tới <a href="{target}">{title}</a>.</p>\n</body>\n</html>\n'
-    )
 
 
 def robots(site: SiteInfo) -> str:
@@ -300,12 +214,16 @@ def write_sitemap(
 
 
 def manifest(
-    site_pages: SitePages, doc_urls: Iterable[str], statics: Iterable[StaticFile]
+    site_pages: SitePages, doc_urls: Iterable[str], listed: Iterable[str]
 ) -> list[str]:
-    """Every permanent URL of the site, as root-relative paths, sorted."""
+    """Every permanent URL of the site, as root-relative paths, sorted.
+
+    ``listed``: the dest URIs of the published files that are documents
+    (``Publication.listed``).
+    """
     found = {"/" + url for url in doc_urls}
     found |= {"/" + urls.page_url(uri) for uri in site_pages.pages}
-    found |= {"/" + s.dest_uri.removesuffix("index.html") for s in statics if s.listed}
+    found |= {"/" + dest.removesuffix("index.html") for dest in listed}
     # Pages 2, 3 … of an index move as entries come and go: they are not permanent URLs.
     return sorted(url for url in found if f"/{urls.PAGER}" not in url)
 

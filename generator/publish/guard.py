@@ -17,7 +17,7 @@ from generator.catalogue.catalogue import Catalogue
 from generator.core import urls
 from generator.core.errors import ConfigError, ContentErrors, Problem
 from generator.pages.site import build_pages
-from generator.publish.artefacts import manifest, published_files
+from generator.publish.artefacts import manifest, publication
 
 
 def read_manifest(source: str) -> tuple[str, list[str]]:
@@ -59,7 +59,7 @@ def current_urls(catalogue: Catalogue) -> set[str]:
     """Every permanent URL the content publishes now, as ``dvk build`` writes them."""
     site_pages = build_pages(catalogue, dates={})  # dates do not change URLs
     return set(manifest(site_pages, editorial_urls(catalogue),
-                        published_files(catalogue, site_pages)))
+                        publication(catalogue, site_pages).listed()))
 
 
 def check_published(catalogue: Catalogue, source: str) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from generator.publish.artefacts import StaticFile
+from generator.publish.entryfiles import StaticFile
 
 
 class _LinkedFile(File):

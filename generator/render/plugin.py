@@ -12,6 +12,7 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,15 +37,16 @@ from generator.load.history import file_dates
 from generator.pages.site import build_pages
 from generator.pages.views import EntryPage, SitePages, VirtualPage
 from generator.publish.artefacts import (
-    StaticFile,
+    Publication,
     draw_cards,
     manifest,
-    published_files,
+    publication,
     sitemap_urls,
     write_manifest,
     write_sitemap,
 )
 from generator.publish.cards import Drawing
+from generator.publish.entryfiles import StaticFile
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
 from generator.publish.opendata import RowText
@@ -79,6 +81,9 @@ class Selection:
 
     pages: frozenset[str]
     statics: frozenset[str]
+    groups: frozenset[str] = frozenset()
+    """Entries (by id) whose every file is made (``Publication.groups``); their files'
+    dest URIs are in ``statics`` too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +125,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.plan: BuildPlan | None = None
         """What this build makes: handed over by ``prepare``, else made in ``on_files``."""
         self._doc_urls: list[str] = []
-        self._statics: tuple[Catalogue, dict[str, StaticFile]] | None = None
+        self._statics: tuple[Catalogue, Publication] | None = None
         self._drawing: Drawing | None = None
         """The cards of this build, being drawn until the pages render."""
         self._pages_per_step = 1
@@ -199,9 +204,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                   "generated page; rename or remove it")
             if wanted is None or page.src_uri in wanted.pages:
                 out.append(File.generated(config, page.src_uri, content=_page_source(page)))
-        for static in self.statics().values():
-            if wanted is None or static.dest_uri in wanted.statics:
-                out.append(mkdocs_file(static, config))
+        published = self.statics()
+        if wanted is None:
+            statics = published.every_file()
+        else:
+            statics = chain(
+                (f for dest, f in published.files.items() if dest in wanted.statics),
+                *(published.groups[entry_id].files() for entry_id in wanted.groups))
+        for static in statics:
+            out.append(mkdocs_file(static, config))
         self.progress.stage("Dựng trang", len(out.documentation_pages()))
         return out
 
@@ -216,7 +227,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         pages = build_pages(catalogue, file_dates(self.settings.content_dir))
         return BuildPlan(catalogue, pages)
 
-    def statics(self) -> dict[str, StaticFile]:
+    def statics(self) -> Publication:
         """Every file the plugin publishes as is: generator/publish/artefacts.py, and the fonts."""
         assert self.plan is not None
         catalogue = self.plan.catalogue
@@ -228,15 +239,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # index, then beside the reading of the pages.
         self._drawing = draw_cards(catalogue, self.plan.site_pages, cache_dir(root) / "cards")
         try:
-            found = {s.dest_uri: s for s in published_files(
-                catalogue, self.plan.site_pages, self._drawing,
-                search=self.plan.search or new_search_index(), rows=self.plan.rows)}
+            found = publication(catalogue, self.plan.site_pages, self._drawing,
+                                search=self.plan.search or new_search_index(),
+                                rows=self.plan.rows)
         except BaseException:
             self._stop_drawing()
             raise
         for name, path in font_files(cache_dir(root) / "fonts").items():
             dest = f"{urls.FONTS}{name}"
-            found[dest] = StaticFile(dest, path=path, cached=True)
+            found.files[dest] = StaticFile(dest, path=path, cached=True)
         self._statics = (catalogue, found)
         return found
 
@@ -274,7 +285,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         write_sitemap(site_dir, plan.catalogue.settings.site,
                       sitemap_urls(plan.site_pages, self._doc_urls))
         write_manifest(site_dir, manifest(plan.site_pages, self._doc_urls,
-                                          self.statics().values()))
+                                          self.statics().listed()))
         self.progress.close()
 
     def _stop_drawing(self) -> None:

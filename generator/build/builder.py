@@ -273,7 +273,13 @@ class Builder:
         gone += left - statics - now.statics.keys()
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()
-        selection = Selection(frozenset(pages), frozenset(statics), frozenset(entry_ids))
+        # The URLs are those of the last build when no page, file or entry came or went
+        # and the changed entries publish the files they did (redirects, images).
+        same_urls = (not gone and before.pages.keys() == now.pages.keys()
+                     and before.statics.keys() == now.statics.keys()
+                     and all(before.groups.get(i) == now.groups[i] for i in entry_ids))
+        selection = Selection(frozenset(pages), frozenset(statics), frozenset(entry_ids),
+                              same_urls=same_urls)
         loaded.plugin.prepare(replace(plan, selection=selection))
         with staging_folder(config) as (staging, final), collector_on_new_objects():
             render_site(config, selection)

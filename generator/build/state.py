@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,18 @@ def _files_state(
                     entries[item.path] = (info.st_size, info.st_mtime_ns)
 
 
+@cache
+def _generator_state() -> str:
+    """The generator's own files (an editable install), as this process loaded them.
+
+    Once per process: a ``dvk serve`` started before the code changed still runs
+    the old code, and must not save its caches under the new code's name.
+    """
+    digest = hashlib.sha256()
+    _files_state(Path(__file__).parents[1], digest)
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class Inputs:
     """Digests of what a build reads, in two parts.
@@ -96,7 +109,7 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     _files_state(docs, shared, skipped=entries_dir)
     if config.theme.custom_dir:
         _files_state(Path(config.theme.custom_dir), shared)
-    _files_state(Path(__file__).parents[1], shared)  # the generator itself, for editable installs
+    shared.update(_generator_state().encode())
     entries = hashlib.sha256()
     entry_files: dict[str, tuple[int, int]] = {}
     _files_state(entries_dir, entries, entries=entry_files)

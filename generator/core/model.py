@@ -288,6 +288,23 @@ class Entry:
     ignored: frozenset[str] = dataclass_field(default=frozenset(), compare=False, repr=False)
     """Warnings the file turns off with a ``dvk-ignore: rule, …`` comment, once a reviewer
     has confirmed them false (a public hotline that looks like a mobile number)."""
+    date: dt.date = dataclass_field(init=False, compare=False, repr=False)
+    """The date that orders entries newest first: the model's own latest date.
+
+    That is its start or its newest source; ``updated`` (an edit to the
+    page) only counts when the model has no date of its own. Made once: every
+    build orders 50,000 entries by it and dates its feeds with it.
+    """
+
+    def __post_init__(self) -> None:
+        candidates = [s.date for s in self.sources if s.date is not None]
+        if isinstance(self.started, dt.date):
+            candidates.append(self.started)
+        elif isinstance(self.started, int):
+            candidates.append(dt.date(self.started, 1, 1))
+        if not candidates and self.updated:
+            candidates.append(self.updated)
+        object.__setattr__(self, "date", max(candidates, default=dt.date(FIRST_YEAR, 1, 1)))
 
     @property
     def url(self) -> str:
@@ -308,22 +325,6 @@ class Entry:
     def year_is_started(self) -> bool:
         """Whether ``year`` comes from ``started`` rather than from a source date."""
         return self.started is not None
-
-    @property
-    def date(self) -> dt.date:
-        """The date that orders entries newest first: the model's own latest date.
-
-        That is its start or its newest source; ``updated`` (an edit to the
-        page) only counts when the model has no date of its own.
-        """
-        candidates = [s.date for s in self.sources if s.date is not None]
-        if isinstance(self.started, dt.date):
-            candidates.append(self.started)
-        elif isinstance(self.started, int):
-            candidates.append(dt.date(self.started, 1, 1))
-        if not candidates and self.updated:
-            candidates.append(self.updated)
-        return max(candidates, default=dt.date(FIRST_YEAR, 1, 1))
 
     @property
     def province_label(self) -> str:

@@ -84,6 +84,9 @@ class Selection:
     groups: frozenset[str] = frozenset()
     """Entries (by id) whose every file is made (``Publication.groups``); their files'
     dest URIs are in ``statics`` too."""
+    same_urls: bool = False
+    """The site publishes the URLs of the last build: its urls.txt stands (210,000 lines
+    at 50,000 entries)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,8 +287,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         site_dir = Path(config.site_dir)
         write_sitemap(site_dir, plan.catalogue.settings.site,
                       sitemap_urls(plan.site_pages, self._doc_urls))
-        write_manifest(site_dir, manifest(plan.site_pages, self._doc_urls,
-                                          self.statics().listed()))
+        if plan.selection is None or not plan.selection.same_urls:
+            write_manifest(site_dir, manifest(plan.site_pages, self._doc_urls,
+                                              self.statics().listed()))
         self.progress.close()
 
     def _stop_drawing(self) -> None:

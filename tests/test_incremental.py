@@ -8,6 +8,7 @@ index's included.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,8 @@ def test_summary_edit_rewrites_only_the_pages_that_show_it(sample: Site, tmp_pat
     assert sample.run("build") == 0
     untouched = sample.out / "mo-hinh/ben-do/index.html"
     other_table = sample.out / "du-lieu/tinh-thanh/ha-noi.csv"
-    stamps = {path: path.stat().st_mtime_ns for path in (untouched, other_table)}
+    manifest = sample.out / "urls.txt"  # the same URLs: kept, not written again
+    stamps = {path: path.stat().st_mtime_ns for path in (untouched, other_table, manifest)}
     edit(sample.content / "mo-hinh/nghe-an/ky-tuc-xa.md", "Tóm tắt của mô hình thử.",
          "Ký túc xá cho học sinh vùng biên.")
     builder, _ = rebuild(sample)
@@ -154,6 +156,22 @@ def test_an_image_replaced_alone_is_published_again(sample: Site, tmp_path: Path
     assert builder.last_mode == "incremental"
     with Image.open(sample.out / "mo-hinh/hn-cao/anh-480.webp") as published:
         assert published.convert("RGB").getpixel((10, 10))[2] > 150  # the blue one
+    assert_same_as_clean_build(sample, tmp_path)
+
+
+def test_a_site_rebuilt_from_the_cache_alone_is_a_clean_build(
+    sample: Site, tmp_path: Path
+) -> None:
+    """site/ gone, the build cache kept: a new builder (as a new process) renders every page
+    from the restored entries, whose bodies the cache keeps as UTF-8 until they are read."""
+    sample.entry("hn-dung", title="Dũng cảm", province="ha-noi", field="van-hoa-xa-hoi",
+                 body="## Cách làm\n\nĐoàn viên đỡ đầu từng hộ khó khăn.\n")
+    assert sample.run("build") == 0
+    shutil.rmtree(sample.out)
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "full"
+    assert "Đoàn viên đỡ đầu từng hộ khó khăn." in sample.html("mo-hinh/hn-dung/")
+    assert found_in_index(sample.out / "tim-kiem" / "chi-muc", "đỡ đầu") == {"mo-hinh/hn-dung/"}
     assert_same_as_clean_build(sample, tmp_path)
 
 

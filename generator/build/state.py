@@ -26,7 +26,7 @@ from generator.publish.feeds import source_date_epoch
 from generator.render.config import PLUGIN_NAME
 from generator.render.plugin import site_key
 
-STATE_VERSION = 5
+STATE_VERSION = 7
 """Of the build state saved in the cache; another version means a full build."""
 
 
@@ -136,7 +136,10 @@ class BuildState:
     """Published file (destination URI) -> digest of its source; an entry's files as one
     group (``GROUP`` and the entry id) -> the group's digest."""
     groups: dict[str, tuple[str, ...]]
-    """Entry id -> the destination URIs of its group of files."""
+    """Entry id -> the destination URIs of its group of files; () for the usual three
+    (generator.build.builder._usual_files)."""
+    listed: tuple[str, ...]
+    """The destination URIs of the other files a reader may cite (urls.txt), sorted."""
     entry_count: int
     warnings: list[dict[str, Any]]
     version: int = 0

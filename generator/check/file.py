@@ -26,7 +26,7 @@ from generator.check.unsafe import unsafe_urls
 from generator.core.cachefile import UNREADABLE, collector_paused, write_whole
 from generator.core.errors import Problem, Severity, display_path
 from generator.core.lifetime import die_with_parent
-from generator.core.model import Entry, FieldOfWork, Image, Source
+from generator.core.model import Entry, FieldOfWork, Image, Source, body_utf8
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry
 from generator.core.settings import Settings
 from generator.load.entries import read_entry
@@ -262,6 +262,13 @@ def _by_fields(obj: Any) -> tuple[Any, ...]:
     return _made, (type(obj), tuple(getattr(obj, f) for f in _FIELDS[type(obj)]))
 
 
+def _by_fields_body_encoded(entry: Entry) -> tuple[Any, ...]:
+    # The body as UTF-8 bytes, which the entry decodes only if it is read
+    # (generator.core.model.body_utf8).
+    return _made, (Entry, tuple(body_utf8(entry) if f == "body" else getattr(entry, f)
+                                for f in _FIELDS[Entry]))
+
+
 _FIELDS = {kind: tuple(f.name for f in fields(kind) if f.init) for kind in (Entry, Source, Image)}
 
 
@@ -286,6 +293,7 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file: Any, protocol: int) -> None:
         super().__init__(file, protocol=protocol)
         self.dispatch_table = {**copyreg.dispatch_table, **dict.fromkeys(_FIELDS, _by_fields),
+                               Entry: _by_fields_body_encoded,
                                **dict.fromkeys((Province, OldProvince, FieldOfWork), _by_name)}
 
     def persistent_id(self, obj: Any) -> Any:

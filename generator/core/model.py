@@ -274,7 +274,8 @@ class Entry:
     redirect_from: tuple[str, ...]
     updated: dt.date | None
     body: str
-    """The Markdown body, without front matter."""
+    """The Markdown body, without front matter. Given as UTF-8 bytes (the build cache),
+    it is decoded when first read (``_lazy_body``)."""
     path: Path
     """The entry file on disk."""
     rel_path: str
@@ -295,9 +296,19 @@ class Entry:
     page) only counts when the model has no date of its own. Made once: every
     build orders 50,000 entries by it and dates its feeds with it.
     """
+    year: int = dataclass_field(init=False, compare=False, repr=False)
+    """The year the model started, else the year of its earliest dated source; made once."""
 
     def __post_init__(self) -> None:
-        candidates = [s.date for s in self.sources if s.date is not None]
+        dated = [s.date for s in self.sources if s.date is not None]
+        if isinstance(self.started, int):
+            year = self.started
+        elif self.started is not None:
+            year = self.started.year
+        else:
+            year = min(dated).year if dated else (self.updated.year if self.updated else 0)
+        object.__setattr__(self, "year", year)
+        candidates = dated
         if isinstance(self.started, dt.date):
             candidates.append(self.started)
         elif isinstance(self.started, int):
@@ -312,16 +323,6 @@ class Entry:
         return urls.entry(self.id)
 
     @property
-    def year(self) -> int:
-        """The year the model started, else the year of its earliest dated source."""
-        if isinstance(self.started, int):
-            return self.started
-        if self.started is not None:
-            return self.started.year
-        dated = [s.date for s in self.sources if s.date is not None]
-        return min(dated).year if dated else (self.updated.year if self.updated else 0)
-
-    @property
     def year_is_started(self) -> bool:
         """Whether ``year`` comes from ``started`` rather than from a source date."""
         return self.started is not None
@@ -332,3 +333,28 @@ class Entry:
         if self.old_province is None:
             return self.province.name
         return f"{self.province.name} · {self.old_province.name} (cũ)"
+
+
+# An entry's body is most of its bytes, and a build after an edit reads the bodies of
+# the edited entries only: decoding 50,000 restored bodies took 0.35 s of the 1.06 s
+# of restoring them. The build cache keeps each body as UTF-8 (``body_utf8``) and the
+# entry decodes it when it is first read, through a property over the body's slot.
+_BODY_SLOT: Any = Entry.__dict__["body"]
+
+
+def _lazy_body(entry: Entry) -> str:
+    value = _BODY_SLOT.__get__(entry, Entry)
+    if isinstance(value, bytes):
+        value = value.decode()
+        _BODY_SLOT.__set__(entry, value)
+    return value  # type: ignore[no-any-return]
+
+
+setattr(Entry, "body", property(_lazy_body, _BODY_SLOT.__set__,  # noqa: B010
+                                 doc="The Markdown body, without front matter."))
+
+
+def body_utf8(entry: Entry) -> bytes:
+    """The entry's body as UTF-8, without decoding a body not read yet."""
+    value = _BODY_SLOT.__get__(entry, Entry)
+    return value if isinstance(value, bytes) else value.encode()

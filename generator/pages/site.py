@@ -164,7 +164,7 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
                         entry.updated or (known.last if known else None))
         pages.add(
             VirtualPage(urls.entry_source(entry.id), entry.title, ENTRY_TEMPLATE,
-                        EntryPage(entry, cite), entry.summary, entry.body)
+                        EntryPage(entry, cite), entry.summary)
         )
 
     province_items = []

@@ -188,7 +188,15 @@ class VirtualPage:
     context: PageContext
     description: str = ""
     markdown: str = ""
-    """The Markdown MkDocs renders into ``page.content`` (an entry's body)."""
+    """The Markdown MkDocs renders into ``page.content``; see ``source``."""
+
+    @property
+    def source(self) -> str:
+        """``markdown``, or an entry page's body: read only for a page that renders, since
+        a build after an edit restores 50,000 bodies undecoded (generator.core.model)."""
+        if isinstance(self.context, EntryPage):
+            return self.context.entry.body
+        return self.markdown
 
 
 @dataclass

@@ -358,4 +358,4 @@ def _page_source(page: VirtualPage) -> str:
     if page.description:
         lines.append(
             f"description: {json.dumps(html.escape(page.description), ensure_ascii=False)}")
-    return "---\n" + "\n".join(lines) + "\n---\n" + page.markdown
+    return "---\n" + "\n".join(lines) + "\n---\n" + page.source

@@ -42,6 +42,7 @@ from generator.load.history import file_dates
 from generator.pages.digests import page_digest
 from generator.pages.site import build_pages
 from generator.publish.artefacts import GROUP, Publication
+from generator.publish.entryfiles import usual_files
 from generator.publish.opendata import RowText
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
@@ -96,16 +97,10 @@ class Unchanged:
     warnings: tuple[Problem, ...]
 
 
-def _usual_files(entry_id: str) -> tuple[str, ...]:
-    """What most entries publish: their citation in two formats, and their card."""
-    url = urls.entry(entry_id)
-    return f"{url}{urls.CITE_JSON}", f"{url}{urls.CITE_RIS}", f"{url}{urls.CARD}"
-
-
 def _kept(entry_id: str, dests: tuple[str, ...]) -> tuple[str, ...]:
-    """An entry's files as the build state keeps them: () for ``_usual_files``, which
+    """An entry's files as the build state keeps them: () for ``usual_files``, which
     halves the state an edit's build loads and saves (150,000 strings at 50,000 entries)."""
-    return () if dests == _usual_files(entry_id) else dests
+    return () if dests == usual_files(entry_id) else dests
 
 
 def _nav_sources(items: Any) -> set[str]:
@@ -282,7 +277,7 @@ class Builder:
                 if not key.startswith(GROUP)}
         for entry_id, kept in before.groups.items():
             if entry_id in entry_ids or entry_id not in now.groups:
-                left.update(kept or _usual_files(entry_id))
+                left.update(kept or usual_files(entry_id))
         gone += left - statics - now.statics.keys()
         # The nav needs its pages in every build; they are few.
         pages |= _nav_sources(config.nav) & now.pages.keys()

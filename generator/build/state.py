@@ -137,7 +137,7 @@ class BuildState:
     group (``GROUP`` and the entry id) -> the group's digest."""
     groups: dict[str, tuple[str, ...]]
     """Entry id -> the destination URIs of its group of files; () for the usual three
-    (generator.build.builder._usual_files)."""
+    (generator.publish.entryfiles.usual_files)."""
     listed: tuple[str, ...]
     """The destination URIs of the other files a reader may cite (urls.txt), sorted."""
     entry_count: int

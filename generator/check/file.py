@@ -97,11 +97,6 @@ class EntryCache:
         if self._current(path, stamp):
             _, entry, problems, _ = self._loaded[path]
             return entry, problems
-        return self._check(path, stamp, settings, registry)
-
-    def _check(
-        self, path: str, stamp: tuple[int, int], settings: Settings, registry: ProvinceRegistry,
-    ) -> tuple[Entry | None, list[Problem]]:
         entry, problems = check_file(Path(path), settings, registry)
         if not any(p.rule.startswith("image-") for p in problems):
             # An entry whose image is wrong is read again each time: which file

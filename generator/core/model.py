@@ -308,7 +308,7 @@ class Entry:
         else:
             year = min(dated).year if dated else (self.updated.year if self.updated else 0)
         object.__setattr__(self, "year", year)
-        candidates = dated
+        candidates = list(dated)
         if isinstance(self.started, dt.date):
             candidates.append(self.started)
         elif isinstance(self.started, int):

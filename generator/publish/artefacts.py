@@ -81,14 +81,6 @@ class Publication:
         return found
 
 
-def published_files(
-    catalogue: Catalogue, site_pages: SitePages, cards: Drawing | None = None, *,
-    search: SearchIndex | None = None, rows: RowText | None = None,
-) -> Iterator[StaticFile]:
-    """Every file of ``publication``, each entry's made now."""
-    return publication(catalogue, site_pages, cards, search=search, rows=rows).every_file()
-
-
 def publication(
     catalogue: Catalogue, site_pages: SitePages, cards: Drawing | None = None, *,
     search: SearchIndex | None = None, rows: RowText | None = None,

@@ -182,32 +182,37 @@ class EntryFiles:
         parts.append(SETTINGS)
         return "|".join(parts)
 
-    def listed(self) -> Iterator[str]:
-        """The dest URIs of the files a reader may cite or link (urls.txt), as ``files``
-        lists them, without making those."""
-        entry = self.entry
-        yield f"{entry.url}{urls.CITE_JSON}"
-        yield f"{entry.url}{urls.CITE_RIS}"
+    def _cited(self) -> Iterator[tuple[str, Callable[[], str | bytes]]]:
+        # The files a reader may cite or link, each with what makes it.
+        entry, cite = self.entry, self.cite
+        yield f"{entry.url}{urls.CITE_JSON}", cite.csl_json
+        yield f"{entry.url}{urls.CITE_RIS}", cite.ris
         for old_id in entry.redirect_from:
             old = urls.entry(old_id)
-            yield f"{old}index.html"
-            yield f"{old}{urls.CITE_JSON}"
-            yield f"{old}{urls.CITE_RIS}"
+            yield f"{old}index.html", partial(redirect_page, entry, self.site)
+            # A download cannot redirect: its old address keeps serving it.
+            yield f"{old}{urls.CITE_JSON}", cite.csl_json
+            yield f"{old}{urls.CITE_RIS}", cite.ris
+
+    def listed(self) -> Iterator[str]:
+        """The dest URIs of the files a reader may cite or link (urls.txt), without
+        making those."""
+        return (dest for dest, _ in self._cited())
 
     def files(self) -> Iterator[StaticFile]:
         """The files themselves: made, read or copied only when published."""
-        entry, cite = self.entry, self.cite
-        key = cite.key
-        yield entry_file(f"{entry.url}{urls.CITE_JSON}", cite.csl_json, key)
-        yield entry_file(f"{entry.url}{urls.CITE_RIS}", cite.ris, key)
-        for old_id in entry.redirect_from:
-            old = urls.entry(old_id)
-            yield entry_file(f"{old}index.html", partial(redirect_page, entry, self.site), key)
-            # A download cannot redirect: its old address keeps serving it.
-            yield entry_file(f"{old}{urls.CITE_JSON}", cite.csl_json, key)
-            yield entry_file(f"{old}{urls.CITE_RIS}", cite.ris, key)
+        entry, key = self.entry, self.cite.key
+        for dest, make in self._cited():
+            yield entry_file(dest, make, key)
         if entry.images:
             yield from image_files(entry, self.images_dir, display_path(entry.path, self.root))
         if self.card is not None:
             dest, path = self.card
             yield StaticFile(dest, path=path, key=Path(path).name, cached=True)
+
+
+def usual_files(entry_id: str) -> tuple[str, ...]:
+    """The dest URIs ``EntryFiles.files`` lists for most entries (no redirect, no image,
+    a card): its citation in two formats, and its card."""
+    url = urls.entry(entry_id)
+    return f"{url}{urls.CITE_JSON}", f"{url}{urls.CITE_RIS}", f"{url}{urls.CARD}"

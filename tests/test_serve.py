@@ -7,8 +7,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
+from playwright.sync_api import Browser, expect
 from search_reference import found_in_index
 
 from conftest import Site
@@ -29,6 +33,24 @@ def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
     return False
 
 
+@contextmanager
+def _serving(site: Site) -> Iterator[tuple[str, Path]]:
+    """``dvk serve`` of ``site`` on a free port: its base URL and its log file."""
+    port = _free_port()
+    log = site.root / "serve.log"  # a file, not a pipe, which could fill and block the server
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--config", str(site.config),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        yield f"http://127.0.0.1:{port}/", log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 def _get(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -40,16 +62,7 @@ def _get(url: str) -> str:
 def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
     """An editor runs dvk serve, opens an entry, edits its title and sees the new one."""
     path = site.entry("xem-thu", title="Tên ban đầu")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    log = site.root / "serve.log"  # a file, not a pipe, which could fill and block the server
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--config", str(site.config),
-             "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
+    with _serving(site) as (base, log):
         started = _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60)
         assert started, log.read_text(encoding="utf-8")
         home = _get(base)
@@ -67,9 +80,9 @@ def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
         output = log.read_text(encoding="utf-8")
         assert output.count("Detected file changes") == settled, output
         assert output.count("Đã dựng lại") == 1, output
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+        # The page was shown ahead of the build (generator/build/preview.py).
+        assert output.count("Đã hiện trang vừa sửa") == 1, output
+        assert output.index("Đã hiện trang vừa sửa") < output.index("Đã dựng lại"), output
     output = log.read_text(encoding="utf-8")
     assert f"Serving on {base}" in output, output
 
@@ -77,18 +90,8 @@ def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
 def test_serve_keeps_the_last_good_site_and_refreshes_search(site: Site) -> None:
     """A broken edit is reported and the old page stays; a fixed one shows, and is searchable."""
     import os
-    from pathlib import Path
 
     path = site.entry("xem-thu", title="Tên ban đầu")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    log = site.root / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--config", str(site.config),
-             "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
     served = Path(os.environ["DVK_CACHE_DIR"]) / "serve" / "site"
 
     def indexed(words: str) -> bool:
@@ -97,7 +100,7 @@ def test_serve_keeps_the_last_good_site_and_refreshes_search(site: Site) -> None
         except (OSError, ValueError, KeyError, IndexError):
             return False  # a file being replaced
 
-    try:
+    with _serving(site) as (base, log):
         assert _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60), \
             log.read_text(encoding="utf-8")
         text = path.read_text(encoding="utf-8")
@@ -112,6 +115,25 @@ def test_serve_keeps_the_last_good_site_and_refreshes_search(site: Site) -> None
         # The index files change in the same build as the page, moved in just after it.
         assert _wait_for(lambda: indexed("Hợp tác xã rau sạch"), 5), "search did not follow"
         assert not indexed("Tên ban đầu")
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+
+
+@pytest.mark.browser
+def test_an_open_entry_page_reloads_itself_when_saved(site: Site, browser: Browser) -> None:
+    """The editor keeps the entry open in Chromium and saves: the page reloads by itself
+    with the edit, and the province's list follows."""
+    path = site.entry("xem-thu", title="Tên ban đầu")
+    with _serving(site) as (base, log):
+        assert _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60), \
+            log.read_text(encoding="utf-8")
+        page = browser.new_page()
+        try:
+            page.goto(base + "mo-hinh/xem-thu/")
+            expect(page.locator("h1")).to_have_text("Tên ban đầu", timeout=30_000)
+            path.write_text(path.read_text(encoding="utf-8").replace(
+                "Tên ban đầu", "Ngôi nhà đại đoàn kết"), encoding="utf-8")
+            expect(page.locator("h1")).to_have_text("Ngôi nhà đại đoàn kết", timeout=30_000)
+            page.goto(base + "tinh-thanh/nghe-an/")
+            expect(page.locator("main")).to_contain_text("Ngôi nhà đại đoàn kết",
+                                                         timeout=30_000)
+        finally:
+            page.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.build.journal import replace_in_place
+from generator.build.preview import Shown, edited_entries, show_edits
 from generator.build.staging import staging_folder, sweep_abandoned
 from generator.build.state import (
     STATE_VERSION,
@@ -151,6 +152,8 @@ class Builder:
         """The search index of the last build, which the next one updates by what changed."""
         self.rows: RowText | None = None
         """The open-data rows of the last build, likewise."""
+        self._shown: Shown | None = None
+        """What the last build showed, which ``preview`` swaps edited entries into."""
         self.last_mode = ""
         """"full", "incremental" or "unchanged": what the last ``build`` did."""
 
@@ -188,8 +191,9 @@ class Builder:
             saved = cachefile.load(kept / ROWS, now.shared)
             self.rows = saved if isinstance(saved, RowText) else RowText()
         catalogue = loaded.catalogue
+        dates = file_dates(catalogue.settings.content_dir)
         plan = BuildPlan(
-            catalogue, build_pages(catalogue, file_dates(catalogue.settings.content_dir)),
+            catalogue, build_pages(catalogue, dates),
             progress=self.progress or Silent(), search=self.search_index, rows=self.rows,
         )
         loaded.plugin.prepare(plan)
@@ -220,7 +224,28 @@ class Builder:
                             for entry_id, group in published.groups.items()}
             record_state(config, state)
             self.last_mode = "full"
+        if not self.once:
+            self._shown = Shown.of(catalogue, plan.site_pages, dates)
         return loaded
+
+    def preview(self, paths: Collection[str]) -> bool:
+        """Publish what an edit of the entry files ``paths`` changed in their pages and the
+        search index, ahead of the build that follows (generator/build/preview.py).
+
+        False when the change is not one a preview shows: only the build will.
+        """
+        with self._lock, collector_paused():
+            shown, search = self._shown, self.search_index
+            if shown is None or search is None:
+                return False
+            edited = edited_entries(shown, paths, self.entry_cache, strict=self.strict)
+            if edited is None:
+                return False
+            config = load_site_config(self.config_file, strict=self.strict)
+            if self.site_dir is not None:
+                config.site_dir = str(self.site_dir)
+            show_edits(config, shown, edited, search)
+            return True
 
     def _saves(self, kept: Path, salt: str) -> list[Callable[[], None]]:
         """What this build updated, to keep in the build cache for the next process."""

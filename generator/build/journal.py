@@ -54,6 +54,19 @@ def _prune(final: Path, uri: str) -> None:
         folder = folder.parent
 
 
+def _move(staging: Path, final: Path, uris: Iterable[str]) -> None:
+    for uri in uris:
+        target = final / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (staging / uri).replace(target)  # a reader gets the old file or the new, never half
+
+
+def move_unjournalled(staging: Path, final: Path) -> None:
+    """Move every file of ``staging`` into ``final``, with no journal: for files that the
+    next build makes again anyway, whatever happens (generator/build/preview.py)."""
+    _move(staging, final, _files(staging))
+
+
 def replace_in_place(
     staging: Path, final: Path, gone: Iterable[str], state_file: Path,
     record_state: Callable[[], None],
@@ -77,10 +90,7 @@ def replace_in_place(
         backup = journal / BACKUP / uri
         backup.parent.mkdir(parents=True, exist_ok=True)
         os.link(final / uri, backup, follow_symlinks=False)
-    for uri in new:
-        target = final / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (staging / uri).replace(target)  # a reader gets the old file or the new, never half
+    _move(staging, final, new)
     for uri in doomed:
         (final / uri).unlink()
         _prune(final, uri)

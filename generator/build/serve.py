@@ -14,11 +14,13 @@ server is MkDocs' (it injects the reload script and serves the files), but:
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.livereload import LiveReloadServer
 
@@ -27,19 +29,37 @@ from generator.core.errors import ContentErrors, DvkError
 from generator.core.settings import cache_dir
 from generator.render.config import load_site_config
 
+if TYPE_CHECKING:
+    from watchdog.events import FileSystemEvent
+
 log = logging.getLogger("mkdocs.commands.serve")
 
 
 class _ServedBuilder:
-    """Rebuilds on each change and reports what went wrong without stopping the server."""
+    """Rebuilds on each change and reports what went wrong without stopping the server.
+
+    An edit of entry files is shown first (``Builder.preview``): the browsers reload
+    onto the edited page while the build makes the rest, and once more after it.
+    """
 
     def __init__(self, builder: Builder, report: Callable[[ContentErrors], None]) -> None:
         self.builder = builder
         self.report = report
         self.lock = threading.Lock()
+        self.server: _ReloadServer | None = None
 
     def __call__(self) -> None:
         with self.lock:
+            server = self.server
+            changed = server.take_changes() if server is not None else set()
+            try:
+                shown = bool(changed) and self.builder.preview(changed)
+            except DvkError as exc:  # the build reports it, located, if it is the content's
+                log.debug("dvk: no preview: %s", exc)
+                shown = False
+            if shown and server is not None:
+                log.info("Đã hiện trang vừa sửa (the edited page is shown)")
+                server.show_now()
             try:
                 done = self.builder.build()
             except ContentErrors as exc:
@@ -52,6 +72,8 @@ class _ServedBuilder:
                 return
             if isinstance(done, Loaded):
                 log.info("Đã dựng lại (%s) (rebuilt)", self.builder.last_mode)
+            if shown and server is not None:
+                server.next_epoch()  # the browsers reload once more, onto the whole build
 
 
 def serve(
@@ -73,6 +95,7 @@ def serve(
     host, _, port = dev_addr.rpartition(":")
     served = _ServedBuilder(builder, report)
     server = _ReloadServer(builder=served, host=host, port=int(port), root=str(site_dir))
+    served.server = server
     _use_inotify(server)
     server.watch(config.docs_dir)
     server.watch(config.config_file_path)
@@ -97,12 +120,48 @@ class _ReloadServer(LiveReloadServer):
     than weaken the published one. The built site keeps it.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._changes: set[str] = set()
+        """Files changed since the last build began (``note_change``, inotify only)."""
+        self._changes_lock = threading.Lock()
+
+    def note_change(self, event: FileSystemEvent) -> None:
+        """Remember the files an event names, for the next build's preview."""
+        if event.is_directory:
+            return
+        with self._changes_lock:
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                if path:
+                    self._changes.add(os.fsdecode(path))
+
+    def take_changes(self) -> set[str]:
+        """The files changed since the last call."""
+        with self._changes_lock:
+            changes, self._changes = self._changes, set()
+        return changes
+
+    def show_now(self) -> None:
+        """Serve the site as it is, and reload the browsers, though a build is under way.
+
+        MkDocs holds every request until the build is done; the files a preview
+        wrote are whole, and the rest of the site is the last build's."""
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+
+    def next_epoch(self) -> None:
+        """Count the build that ends now as a new version of the site: after ``show_now``,
+        the browsers reload only if the version changes."""
+        with self._epoch_cond:
+            self._wanted_epoch = max(self._wanted_epoch + 1, round(time.monotonic() * 1000))
+
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = _META_CSP.sub(b"", content, count=1)
         return super()._inject_js_into_html(content, epoch)  # type: ignore[no-untyped-call,no-any-return]
 
 
-def _use_inotify(server: LiveReloadServer) -> None:
+def _use_inotify(server: _ReloadServer) -> None:
     # MkDocs polls: a stat of every watched file every half second, which at
     # 50,000 entries is a core kept busy and up to a second before a change is
     # seen. The kernel's notifications cost nothing and arrive at once.
@@ -113,7 +172,7 @@ def _use_inotify(server: LiveReloadServer) -> None:
             FileDeletedEvent,
             FileModifiedEvent,
             FileMovedEvent,
-            FileSystemEvent,
+            FileSystemEventHandler,
         )
         from watchdog.observers.api import ObservedWatch
         from watchdog.observers.inotify import InotifyObserver
@@ -128,8 +187,16 @@ def _use_inotify(server: LiveReloadServer) -> None:
     ]
 
     class ChangesOnly(InotifyObserver):
-        def schedule(self, *args: Any, **kwargs: Any) -> ObservedWatch:
+        def schedule(self, event_handler: FileSystemEventHandler, *args: Any,
+                     **kwargs: Any) -> ObservedWatch:
             kwargs.setdefault("event_filter", changes)
-            return super().schedule(*args, **kwargs)
+            rebuild = event_handler.on_any_event
+
+            def noted(event: FileSystemEvent) -> None:
+                server.note_change(event)  # before the rebuild it asks for
+                rebuild(event)
+
+            event_handler.on_any_event = noted  # type: ignore[method-assign]
+            return super().schedule(event_handler, *args, **kwargs)
 
     server.observer = ChangesOnly()  # type: ignore[assignment]

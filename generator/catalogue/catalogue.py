@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from copy import copy
+from dataclasses import dataclass, field, replace
 
 from generator.check.file import EntryCache
-from generator.check.run import check_all
+from generator.check.run import check_all, title_order
 from generator.core.errors import Problem
 from generator.core.model import Entry, FieldOfWork, Kind
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry, default_registry
@@ -69,6 +70,32 @@ class Catalogue:
         # Stable sort on an already title-ordered tuple keeps ties alphabetical.
         self.newest = tuple(sorted(self.entries, key=lambda e: e.date, reverse=True))
 
+    def with_edited(self, edited: Iterable[Entry]) -> Catalogue:
+        """This catalogue with entries swapped for edited versions of themselves (same ids):
+        what a full check would give if nothing else changed."""
+        by_id = {entry.id: entry for entry in edited}
+        if not all(_placed(entry) == _placed(self.by_id[i]) for i, entry in by_id.items()):
+            entries = (by_id.get(entry.id, entry) for entry in self.entries)
+            return replace(self, entries=tuple(sorted(entries, key=title_order)))
+        # Each edited entry keeps its place in every index: swapped there, not indexed
+        # again (a fifth of a second at 50,000 entries, for ``dvk serve``'s preview).
+        patched = copy(self)  # its indexes are copied before they change
+        patched.by_id = {**self.by_id, **by_id}
+        by_province, by_field = dict(self.by_province), dict(self.by_field)
+        by_year, by_kind = dict(self.by_year), dict(self.by_kind)
+        for entry in by_id.values():
+            old = self.by_id[entry.id]
+            patched.entries = _swapped(patched.entries, old, entry)
+            patched.newest = _swapped(patched.newest, old, entry)
+            slug = entry.province.slug
+            by_province[slug] = _swapped(by_province[slug], old, entry)
+            by_field[entry.field.slug] = _swapped(by_field[entry.field.slug], old, entry)
+            by_year[entry.year] = _swapped(by_year[entry.year], old, entry)
+            by_kind[entry.kind] = _swapped(by_kind[entry.kind], old, entry)
+        patched.by_province, patched.by_field = by_province, by_field
+        patched.by_year, patched.by_kind = by_year, by_kind
+        return patched
+
     @property
     def fields(self) -> tuple[FieldOfWork, ...]:
         """The taxonomy, in the order site_config.yml gives it."""
@@ -104,6 +131,17 @@ class Catalogue:
             label = f"{old.name} (cũ)" if old else province.name
             groups.append(Group(label, old, (entry,)))
         return groups
+
+
+def _placed(entry: Entry) -> tuple[object, ...]:
+    """What orders and files an entry in the catalogue's indexes."""
+    return (entry.title_key, entry.province, entry.old_province, entry.field, entry.year,
+            entry.kind, entry.date)
+
+
+def _swapped(entries: tuple[Entry, ...], old: Entry, new: Entry) -> tuple[Entry, ...]:
+    at = next(i for i, e in enumerate(entries) if e is old)  # ``index`` would compare fields
+    return (*entries[:at], new, *entries[at + 1:])
 
 
 def _group_key(entry: Entry) -> tuple[int, bytes, bytes]:

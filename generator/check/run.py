@@ -63,6 +63,11 @@ class Checked:
     """How many entry files were checked."""
 
 
+def title_order(entry: Entry) -> tuple[bytes, str]:
+    """The catalogue's order: Vietnamese order of title, then id."""
+    return entry.title_key, entry.id
+
+
 def check_all(
     settings: Settings, registry: ProvinceRegistry | None = None, *, strict: bool = False,
     cache: EntryCache | None = None, listed: dict[str, tuple[int, int]] | None = None,
@@ -94,7 +99,7 @@ def check_all(
     reported, found = load_reported(settings, registry)
     problems.extend(found)
     warnings = raise_on_errors(problems, strict=strict, checked=len(paths))
-    ordered = tuple(sorted(entries, key=lambda e: (e.title_key, e.id)))
+    ordered = tuple(sorted(entries, key=title_order))
     return Checked(ordered, warnings, reported, len(paths))
 
 

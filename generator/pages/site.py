@@ -17,6 +17,7 @@ from generator.catalogue.stats import Stats, stat_files, year_counts
 from generator.core import urls
 from generator.core.model import Entry, FieldOfWork, Kind
 from generator.core.provinces import Province
+from generator.core.settings import SiteInfo
 from generator.load.history import FileDates
 from generator.pages.charts import Bar, bar_chart, column_chart
 from generator.pages.tilemap import province_map
@@ -149,6 +150,15 @@ def data_page(catalogue: Catalogue) -> DataPage:
                     site.data_licence, title, url)
 
 
+def entry_page(entry: Entry, site: SiteInfo, dates: Mapping[str, FileDates]) -> VirtualPage:
+    """An entry's page: it shows the entry and its citation, nothing of other entries."""
+    known = dates.get(entry.rel_path)
+    cite = Citation(entry, site, known.first if known else entry.updated,
+                    entry.updated or (known.last if known else None))
+    return VirtualPage(urls.entry_source(entry.id), entry.title, ENTRY_TEMPLATE,
+                       EntryPage(entry, cite), entry.summary)
+
+
 def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePages:
     """Every generated page of the site, from the catalogue and the content's history.
 
@@ -159,13 +169,7 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
     settings = catalogue.settings
     size = settings.page_size
     for entry in catalogue.entries:
-        known = dates.get(entry.rel_path)
-        cite = Citation(entry, settings.site, known.first if known else entry.updated,
-                        entry.updated or (known.last if known else None))
-        pages.add(
-            VirtualPage(urls.entry_source(entry.id), entry.title, ENTRY_TEMPLATE,
-                        EntryPage(entry, cite), entry.summary)
-        )
+        pages.add(entry_page(entry, settings.site, dates))
 
     province_items = []
     for province in catalogue.provinces:

@@ -247,11 +247,10 @@ def _read_everything(
     return files, nav, Shared(config, files, doc_files, nav, env, md, Frames(nav))
 
 
-def _render_pages(shared: Shared) -> int:
-    """Render and write every page on every core; return the workers' warning count."""
+def _render_pages(shared: Shared, doc_files: Sequence[File]) -> int:
+    """Render and write ``doc_files`` on every core; return the workers' warning count."""
     # Forking a large process costs a few tenths of a second: not worth it for
     # the handful of pages of an incremental build.
-    doc_files = shared.doc_files
     count = workers() if len(doc_files) >= FORK_THRESHOLD else 1
     children = [_fork_worker(doc_files[k::count], shared, slice(k, None, count))
                 for k in range(1, count)]
@@ -350,7 +349,10 @@ def build(config: MkDocsConfig, partial: Selection | None = None) -> None:
             for file in files:
                 if file.src_uri in partial.statics and not file.is_documentation_page():
                     file.copy_file()
-        worker_warnings = _render_pages(shared)
+        rendered = shared.doc_files
+        if partial is not None and partial.preview:  # the editorial pages have not changed
+            rendered = [f for f in rendered if f.src_uri in partial.pages]
+        worker_warnings = _render_pages(shared, rendered)
 
         log_level = config.validation.links.anchors
         for file in shared.doc_files:

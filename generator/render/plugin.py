@@ -87,6 +87,9 @@ class Selection:
     same_urls: bool = False
     """The site publishes the URLs of the last build: its urls.txt stands (210,000 lines
     at 50,000 entries)."""
+    preview: bool = False
+    """Only the selected generated pages are rendered, and no static file, sitemap or
+    urls.txt is made: ``dvk serve``'s first look at an edit (generator/build/preview.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +210,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                   "generated page; rename or remove it")
             if wanted is None or page.src_uri in wanted.pages:
                 out.append(File.generated(config, page.src_uri, content=_page_source(page)))
+        if wanted is not None and wanted.preview:
+            return out
         published = self.statics()
         if wanted is None:
             statics = published.every_file()
@@ -284,6 +289,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if not self.config.enabled or self.plan is None:
             return
         plan = self.plan
+        if plan.selection is not None and plan.selection.preview:
+            return
         site_dir = Path(config.site_dir)
         write_sitemap(site_dir, plan.catalogue.settings.site,
                       sitemap_urls(plan.site_pages, self._doc_urls))

@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="bench.json", help="JSON report")
     parser.add_argument("--checks-only", action="store_true",
                         help="measure only dvk check (one entry, cached and not, and all)")
+    parser.add_argument("--serve-edits", type=int, default=5,
+                        help="entries saved under dvk serve, each timed to its page and "
+                             "search showing it (0: none)")
     parser.add_argument("--search-only", action="store_true",
                         help="build and measure the search index alone (for 250,000 entries)")
     args = parser.parse_args(argv)
@@ -50,8 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n(one run per size; written to {args.out})")
         return 0
     results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
-                        say=say,
-                        checks_only=args.checks_only)
+                        say=say, checks_only=args.checks_only,
+                        serve_edits=args.serve_edits)
     checks = [r for r in results if isinstance(r, CheckResult)]
     sized = [r for r in results if isinstance(r, SizeResult)]
     print(check_table(checks) if checks else table(sized))

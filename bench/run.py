@@ -10,6 +10,8 @@ one run and on the same machine:
   with the cached heads of the catalogue and without them, against a check of
   every entry;
 - the bytes a browser downloads per search query (``bench.querybytes``);
+- ``dvk serve``: from saving an entry to its page and search showing the edit
+  (``bench.serve``);
 - the peer: Hugo with province and field taxonomies and minimal templates,
   then Pagefind over Hugo's output.
 
@@ -157,6 +159,8 @@ class SizeResult:
     query: dict[str, float] = field(default_factory=dict)
     engines: dict[str, dict[str, float]] = field(default_factory=dict)
     """Both engines measured alike (bench/engines.py): bytes per step and title MRR."""
+    serve: list[float] = field(default_factory=list)
+    """``dvk serve``: seconds from each save to the page and search showing it (bench/serve.py)."""
 
     @property
     def peer_total(self) -> float:
@@ -264,13 +268,15 @@ def _site_size(site: Path) -> tuple[float, int]:
 
 
 def bench_size(
-    size: int, work: Path, runs: int, queries: int, say: Callable[[str], None]
+    size: int, work: Path, runs: int, queries: int, say: Callable[[str], None], *,
+    serve_edits: int = 5,
 ) -> SizeResult:
     """Measure one corpus size."""
     from bench.engines import asked_of
     from bench.engines import compare as compare_engines
     from bench.querybytes import measure as measure_queries
     from bench.querybytes import summary as query_summary
+    from bench.serve import serve_latencies
 
     say(f"[{size}] generating the corpus")
     set_aside(work / f"n{size}")  # an earlier bench's corpus, site and cache
@@ -308,15 +314,20 @@ def bench_size(
         query = query_summary(measure_queries(site, asked.queries))
         say(f"[{size}] search: ours and the peer's, alike, and title MRR")
         compared = compare_engines(site, corpus.root / "hugo" / "public", asked)
+    served: list[float] = []
+    if serve_edits:  # last: the edits change the corpus
+        say(f"[{size}] dvk serve: {serve_edits} edits, save to page and search")
+        served = serve_latencies(corpus.root, corpus.config, serve_edits)
     return SizeResult(size, runs, _median(cold), _median(unchanged), _median(edited),
                       *_site_size(site), _median(hugo), _median(pagefind), _median(one),
-                      _median(one_cold), _median(whole), query, compared)
+                      _median(one_cold), _median(whole), query, compared, served)
 
 
 def table(results: Sequence[SizeResult]) -> str:
     """The results as a plain-text table of medians and ratios."""
     head = ("entries", "cold s", "peer s", "ratio", "no-change s", "1-edit s", "peak MB",
-            "site MB (files)", "query KB", "check 1 s (cold)", "check all s")
+            "site MB (files)", "query KB", "check 1 s (cold)", "check all s",
+            "serve s (range)")
     rows = [head]
     for r in results:
         kb = r.query.get("median_bytes_to_first_results")
@@ -328,6 +339,8 @@ def table(results: Sequence[SizeResult]) -> str:
             f"{r.site_mb:.0f} ({r.site_files:,})", f"{kb / 1000:.0f}" if kb else "-",
             f"{r.check_one.seconds:.2f} ({r.check_one_cold.seconds:.2f})",
             f"{r.check_all.seconds:.1f}",
+            f"{statistics.median(r.serve):.2f} ({min(r.serve):.2f}-{max(r.serve):.2f})"
+            if r.serve else "-",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
@@ -336,7 +349,7 @@ def table(results: Sequence[SizeResult]) -> str:
 
 def run_bench(
     sizes: Sequence[int], work: Path, runs: int, queries: int, *, out: Path,
-    say: Callable[[str], None], checks_only: bool = False,
+    say: Callable[[str], None], checks_only: bool = False, serve_edits: int = 5,
 ) -> list[SizeResult] | list[CheckResult]:
     """Measure every size, write ``out`` (JSON) and return the results."""
     started = time.perf_counter()
@@ -347,7 +360,8 @@ def run_bench(
             results = [bench_checks(size, work, runs, say) for size in sizes]
             rows = [asdict(r) for r in results]
         else:
-            results = [bench_size(size, work, runs, queries, say) for size in sizes]
+            results = [bench_size(size, work, runs, queries, say, serve_edits=serve_edits)
+                       for size in sizes]
             rows = [{**asdict(r), "peer_total": r.peer_total, "ratio": r.ratio}
                     for r in results]
     finally:

@@ -99,5 +99,18 @@ def serve_latencies(root: Path, config: Path, edits: int, seed: int = 7) -> list
         return [served.edit(chosen.choice(entries), f"quokka{chosen.randrange(10**6)}")
                 for _ in range(edits)]
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=60)
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as an editor stops it; then a kill, if SIGINT is ignored (a bench started in
+    the background by a shell without job control inherits that) or the server hangs."""
+    for sent in (signal.SIGINT, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sent)
+            server.wait(timeout=30)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -138,6 +138,10 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+TEST_CONTEST = {"slug": "giai-thu", "name": "Giải báo chí thử nghiệm", "year": 2024,
+                "organiser": "Ban tổ chức thử"}
+"""A contest of the audit fixture only: the bundled site declares none."""
+
 SEARCH_FIXTURES: dict[str, dict[str, Any]] = {
     # Synthetic entries for the search tests only: never published.
     "thu-duong-hoa-ha-nam": {
@@ -190,7 +194,14 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sample.entry(entry_id, folder=province, **fields)
         for image in fields.get("images", []):
             _picture(sample.content / "mo-hinh" / province / image["src"])
-    sample.write_config()
+    # A synthetic contest and article about a synthetic entry, so that the audits see every
+    # kind of press page: the hub, an outlet's, a year's and a contest's.
+    sample.write_config(contests=[TEST_CONTEST])
+    sample.raw("bao-chi/thu-bai-bao.yml", yaml.safe_dump({
+        "title": "Thử nghiệm: vườn nhà của hội phụ nữ", "outlet": "Báo Thử",
+        "date": dt.date(2024, 9, 2), "url": "https://bao.example/thu-vuon", "language": "vi",
+        "models": ["thu-vuon-hue"], "contest": TEST_CONTEST["slug"],
+    }, allow_unicode=True, sort_keys=False))
     assert sample.run("build", "--strict") == 0
     return sample.out
 

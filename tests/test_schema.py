@@ -12,12 +12,13 @@ import pytest
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 
 from conftest import REPO, Site
-from generator.author.schema import SCHEMA_ID, province_names
+from generator.author.schema import PRESS_SCHEMA_ID, SCHEMA_ID, province_names
 from generator.cli.main import main
 from generator.core.provinces import default_registry
 from generator.load.frontmatter import parse_front_matter
 
 CHECKED_IN = REPO / "schema" / "entry.schema.json"
+PRESS_CHECKED_IN = REPO / "schema" / "press.schema.json"
 ENTRIES = sorted((REPO / "content" / "mo-hinh").rglob("*.md"))
 REGISTRY = default_registry()
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<ref>\S+)$")
@@ -49,6 +50,36 @@ def test_the_checked_in_schema_is_current(capsys: pytest.CaptureFixture[str]) ->
     assert CHECKED_IN.read_text(encoding="utf-8") == fresh, (
         "schema/entry.schema.json is out of date: run `dvk schema` and commit the result"
     )
+
+
+def test_the_checked_in_press_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    """schema/press.schema.json is what `dvk schema --press` makes of the model and config."""
+    assert main(["schema", "--press", "--out", "-",
+                 "--config", str(REPO / "site_config.yml")]) == 0
+    assert PRESS_CHECKED_IN.read_text(encoding="utf-8") == capsys.readouterr().out, (
+        "schema/press.schema.json is out of date: run `dvk schema` and commit the result"
+    )
+
+
+def test_the_press_schema_takes_a_record_and_the_configs_contests(
+    site: Site, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Both schemas are written beside the config; the press one offers its contests."""
+    site.write_config(contests=[{"slug": "giai-2024", "name": "Giải 2024", "year": 2024,
+                                 "organiser": "Ban Dân vận"}])
+    assert site.run("schema") == 0
+    assert "Đã ghi lược đồ bài báo vào" in capsys.readouterr().out
+    schema = load_schema(site.root / "schema" / "press.schema.json")
+    assert schema["$id"] == PRESS_SCHEMA_ID
+    Draft202012Validator.check_schema(schema)
+    Draft7Validator.check_schema(schema)
+    record = {"title": "Bài", "outlet": None, "date": "2024-07-24", "url": None,
+              "language": "vi", "models": ["ky-tuc-xa"], "contest": "giai-2024"}
+    assert list(validator(schema).iter_errors(record)) == []
+    for broken in ({k: v for k, v in record.items() if k != "outlet"},
+                   {**record, "contest": "giai-khac"}, {**record, "models": []},
+                   {**record, "url": "ftp://bao.example/"}, {**record, "language": "Việt"}):
+        assert list(validator(schema).iter_errors(broken)), broken
 
 
 def test_the_schema_loads_in_draft_2020_12_and_in_draft_7_tools() -> None:

@@ -1,4 +1,4 @@
-"""The entry front matter as JSON Schema, for editors and other tools (``dvk schema``).
+"""The entry front matter and the press records as JSON Schema, for editors (``dvk schema``).
 
 The schema is generated, never written by hand: the shape and the Vietnamese
 descriptions come from ``EntryFrontMatter``, the allowed provinces from the
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.core.model import EntryFrontMatter, FieldOfWork
+from generator.core.press import Contest, PressSpec
 from generator.core.provinces import ProvinceRegistry
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,6 +27,9 @@ SCHEMA_ID = "urn:dvk:schema:entry"
 """A name, not an address: the file travels with the repo, not with a site_url."""
 DEFAULT_PATH = Path("schema") / "entry.schema.json"
 """Where ``dvk schema`` writes, relative to the folder of the config file."""
+PRESS_SCHEMA_ID = "urn:dvk:schema:press"
+PRESS_PATH = Path("schema") / "press.schema.json"
+"""Where ``dvk schema`` writes the press records' schema."""
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -145,6 +149,25 @@ def entry_schema(fields: tuple[FieldOfWork, ...], registry: ProvinceRegistry) ->
         "$schema": DIALECT,
         "$id": SCHEMA_ID,
         "title": 'Mô hình "Dân vận khéo": phần khai báo đầu tệp (front matter)',
+        **body,
+    }
+
+
+def press_schema(contests: tuple[Contest, ...]) -> dict[str, Any]:
+    """The JSON Schema of a press record (content/bao-chi/<name>.yml), for these contests."""
+    generated = PressSpec.model_json_schema()
+    body = _inline(generated, generated.pop("$defs", {}))
+    _drop_titles(body)
+    if contests:  # else any slug is offered, and `dvk check` says none is declared
+        contest = body["properties"]["contest"]
+        contest["anyOf"] = [{"enum": [c.slug for c in contests],
+                             "enumDescriptions": [f"{c.name} ({c.organiser}, {c.year})"
+                                                  for c in contests]},
+                            {"type": "null"}]
+    return {
+        "$schema": DIALECT,
+        "$id": PRESS_SCHEMA_ID,
+        "title": 'Một bài báo viết về mô hình "Dân vận khéo" (content/bao-chi/<tên>.yml)',
         **body,
     }
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -47,7 +47,13 @@ from generator.publish.entryfiles import usual_files
 from generator.publish.opendata import RowText
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
-from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin, new_search_index
+from generator.render.plugin import (
+    BuildPlan,
+    Selection,
+    ShowcasePlugin,
+    nav_sources,
+    new_search_index,
+)
 
 if TYPE_CHECKING:
     from generator.publish.searchindex import SearchIndex
@@ -102,21 +108,6 @@ def _kept(entry_id: str, dests: tuple[str, ...]) -> tuple[str, ...]:
     """An entry's files as the build state keeps them: () for ``usual_files``, which
     halves the state an edit's build loads and saves (150,000 strings at 50,000 entries)."""
     return () if dests == usual_files(entry_id) else dests
-
-
-def _nav_sources(items: Any) -> set[str]:
-    """Source URIs of the pages the nav config names: every page must have them read."""
-    found: set[str] = set()
-    if isinstance(items, str):
-        if items.endswith(".md"):
-            found.add(items)
-    elif isinstance(items, dict):
-        for value in items.values():
-            found |= _nav_sources(value)
-    elif isinstance(items, list):
-        for value in items:
-            found |= _nav_sources(value)
-    return found
 
 
 class Builder:
@@ -305,7 +296,7 @@ class Builder:
                 left.update(kept or usual_files(entry_id))
         gone += left - statics - now.statics.keys()
         # The nav needs its pages in every build; they are few.
-        pages |= _nav_sources(config.nav) & now.pages.keys()
+        pages |= nav_sources(config.nav) & now.pages.keys()
         # The URLs are those of the last build when the same pages and cited files are
         # published, and the changed entries publish the files they did (redirects).
         same_urls = (before.pages.keys() == now.pages.keys() and before.listed == now.listed

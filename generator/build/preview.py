@@ -96,7 +96,8 @@ def show_edits(config: MkDocsConfig, shown: Shown, edited: list[Entry],
     catalogue = shown.catalogue.with_edited(edited)
     pages = SitePages(dict(shown.site_pages.pages), shown.site_pages.home)
     for entry in edited:
-        page = entry_page(entry, catalogue.settings.site, shown.dates)
+        page = entry_page(entry, catalogue.settings.site, shown.dates,
+                          catalogue.press_by_entry.get(entry.id, ()))
         pages.pages[page.src_uri] = page
     before = dict(search.files)
     after = search.update(catalogue)

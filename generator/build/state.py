@@ -31,7 +31,7 @@ STATE_VERSION = 7
 
 
 def _files_state(
-    root: Path, digest: Any, skipped: Path | None = None,
+    root: Path, digest: Any, skipped: set[Path] | None = None,
     entries: dict[str, tuple[int, int]] | None = None,
 ) -> None:
     # Path, size and mtime of every file: a stat per file, no reads, so that
@@ -49,7 +49,7 @@ def _files_state(
             if item.is_dir(follow_symlinks=False):
                 # Python's compiled files are made anew in every fresh checkout (a
                 # deploy job): they would make each of its builds a full one.
-                if item.name != "__pycache__" and (skipped is None or Path(item.path) != skipped):
+                if item.name != "__pycache__" and Path(item.path) not in (skipped or ()):
                     stack.append(Path(item.path))
             else:
                 try:
@@ -79,8 +79,8 @@ class Inputs:
 
     ``shared`` covers what every page depends on: the config, the theme, the
     generator, the tools and the editorial pages. A change there rebuilds
-    everything. ``entries`` covers the entry files and their images; a change
-    there alone rebuilds only the pages it reaches.
+    everything. ``entries`` covers the entry files and their images, and the
+    press records; a change there alone rebuilds only the pages it reaches.
     """
 
     shared: str
@@ -97,6 +97,7 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     plugin = config.plugins[PLUGIN_NAME]
     docs = Path(config.docs_dir)
     entries_dir = docs / plugin.config.entries_dir.strip("/")
+    press_dir = docs / plugin.config.press_dir.strip("/")
     shared = hashlib.sha256()
     shared.update(Path(config.config_file_path).read_bytes())
     shared.update(f"strict={strict}".encode())
@@ -106,13 +107,14 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     shared.update(f"epoch={source_date_epoch()}".encode())
     for package in ("mkdocs", "mkdocs-material", "dvk"):
         shared.update(f"{package}={version(package)}".encode())
-    _files_state(docs, shared, skipped=entries_dir)
+    _files_state(docs, shared, skipped={entries_dir, press_dir})
     if config.theme.custom_dir:
         _files_state(Path(config.theme.custom_dir), shared)
     shared.update(_generator_state().encode())
     entries = hashlib.sha256()
     entry_files: dict[str, tuple[int, int]] = {}
     _files_state(entries_dir, entries, entries=entry_files)
+    _files_state(press_dir, entries)  # an article edited re-renders the pages that list it
     entries.update(head(docs).encode())  # a commit changes pages' "last updated" dates
     return Inputs(shared.hexdigest(), entries.hexdigest(), entry_files)
 

@@ -15,6 +15,7 @@ from generator.check.file import EntryCache
 from generator.check.run import check_all, title_order
 from generator.core.errors import Problem
 from generator.core.model import Entry, FieldOfWork, Kind
+from generator.core.press import PressRecord
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry, default_registry
 from generator.core.settings import Settings
 from generator.core.text import sort_key
@@ -41,6 +42,8 @@ class Catalogue:
     warnings: tuple[Problem, ...] = ()
     reported: tuple[Report, ...] = ()
     """Figures provinces reported (generator/load/reported.py): shown apart, never counted here."""
+    press: tuple[PressRecord, ...] = ()
+    """What has been written about the models, newest first (generator/check/press.py)."""
     by_id: dict[str, Entry] = field(init=False)
     by_province: dict[str, tuple[Entry, ...]] = field(init=False)
     """Province slug -> entries, grouped by old unit, then in title order."""
@@ -49,6 +52,8 @@ class Catalogue:
     by_kind: dict[Kind, tuple[Entry, ...]] = field(init=False)
     newest: tuple[Entry, ...] = field(init=False)
     """All entries, newest first (ties in title order)."""
+    press_by_entry: dict[str, tuple[PressRecord, ...]] = field(init=False)
+    """Entry id -> the articles about it, newest first; only entries written about."""
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
@@ -69,6 +74,11 @@ class Catalogue:
         self.by_kind = {kind: tuple(items) for kind, items in kinds.items()}
         # Stable sort on an already title-ordered tuple keeps ties alphabetical.
         self.newest = tuple(sorted(self.entries, key=lambda e: e.date, reverse=True))
+        about: defaultdict[str, list[PressRecord]] = defaultdict(list)
+        for record in self.press:  # newest first, so each list is too
+            for model in record.models:
+                about[model].append(record)
+        self.press_by_entry = {model: tuple(records) for model, records in about.items()}
 
     def with_edited(self, edited: Iterable[Entry]) -> Catalogue:
         """This catalogue with entries swapped for edited versions of themselves (same ids):
@@ -156,4 +166,5 @@ def load_catalogue(
     """Check every entry (``check_all``) and index the result; raise ``ContentErrors`` on errors."""
     registry = registry or default_registry()
     checked = check_all(settings, registry, strict=strict, cache=cache, listed=listed)
-    return Catalogue(settings, registry, checked.entries, checked.warnings, checked.reported)
+    return Catalogue(settings, registry, checked.entries, checked.warnings, checked.reported,
+                     checked.press)

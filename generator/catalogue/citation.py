@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.core.model import Entry, Source
+from generator.core.press import PressRecord
 from generator.core.settings import SiteInfo
 
 ACCESS_VI, ACCESS_EN, ACCESS_ISO = "\x00vi\x00", "\x00en\x00", "\x00iso\x00"
@@ -32,6 +33,24 @@ BIBTEX_SPECIAL = str.maketrans({c: "\\" + c for c in "&%$#_{}"})
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """The version of an entry page a reader cites: the last commit that changed its file."""
+
+    commit: str
+    date: dt.date
+
+    @property
+    def short(self) -> str:
+        """The commit's short id, as git and the forges show it."""
+        return self.commit[:7]
+
+    @property
+    def vietnamese(self) -> str:
+        """"phiên bản 1a2b3c4 (24/07/2024)"."""
+        return f"phiên bản {self.short} ({self.date.strftime('%d/%m/%Y')})"
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     """What a citation of one entry page says: who, when, what, where."""
 
@@ -41,6 +60,11 @@ class Citation:
     """When the page first appeared (its file's first commit), if known."""
     modified: dt.date | None
     """When the page last changed: the entry's ``updated``, else its file's last commit."""
+    press: tuple[PressRecord, ...] = ()
+    """The articles about the entry, newest first: the page lists them, and its
+    metadata names them as what the page is the subject of."""
+    version: Version | None = None
+    """The page's version, when the site names its repository (``repo_url``)."""
     key: str = field(init=False, repr=False, compare=False)
     """Changes whenever a file made from this citation would, the site's settings
     aside (the config's, whose change rebuilds everything): the entry's file and
@@ -51,6 +75,10 @@ class Citation:
 
     def __post_init__(self) -> None:
         digest = self.entry.digest
+        if digest and self.press:
+            digest += ":" + ":".join(record.digest for record in self.press)
+        if digest and self.version:
+            digest += f":{self.version.commit}"
         object.__setattr__(self, "key", digest and f"{digest}:{self.published}:{self.modified}")
 
     @property
@@ -72,8 +100,9 @@ class Citation:
     def vietnamese(self) -> str:
         """Tác giả (năm), "Tên bài", Tên trang, URL, truy cập ngày …."""
         year = str(self.modified.year) if self.modified else "không rõ năm"
-        return (f"{self.site.author} ({year}), “{self.entry.title}”, {self.site.name}, "
-                f"{self._url}, truy cập ngày {ACCESS_VI}.")
+        version = f", {self.version.vietnamese}" if self.version else ""
+        return (f"{self.site.author} ({year}), “{self.entry.title}”, {self.site.name}"
+                f"{version}, {self._url}, truy cập ngày {ACCESS_VI}.")
 
     def apa(self) -> str:
         """APA 7, a page on a website whose content changes (so with a retrieval date)."""
@@ -82,7 +111,8 @@ class Citation:
             when = f"{m.year}, {EN_MONTHS[m.month - 1]} {m.day}"
         else:
             when = "n.d."
-        return (f"{self.site.author}. ({when}). {self.entry.title}. {self.site.name}. "
+        version = f" (Version {self.version.short})" if self.version else ""
+        return (f"{self.site.author}. ({when}). {self.entry.title}{version}. {self.site.name}. "
                 f"Retrieved {ACCESS_EN}, from {self._url}")
 
     def bibtex(self) -> str:
@@ -95,6 +125,9 @@ class Citation:
         ]
         if self.modified:
             fields.append(("month", BIBTEX_MONTHS[self.modified.month - 1]))
+        if self.version:
+            fields.append(("note", _bibtex(f"Phiên bản {self.version.short}, "
+                                           f"{self.version.date.isoformat()}")))
         fields += [("url", self._url), ("urldate", ACCESS_ISO), ("language", "vietnamese")]
         lines = [f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},"
                  for name, value in fields]
@@ -115,6 +148,8 @@ class Citation:
         if self.modified:
             item["issued"] = {"date-parts": [[self.modified.year, self.modified.month,
                                               self.modified.day]]}
+        if self.version:
+            item["version"] = f"{self.version.short} ({self.version.date.isoformat()})"
         return item
 
     def csl_json(self) -> str:
@@ -128,6 +163,8 @@ class Citation:
         if self.modified:
             lines += [f"PY  - {self.modified.year}",
                       f"DA  - {self.modified.strftime('%Y/%m/%d')}"]
+        if self.version:  # RIS's edition, which reference managers show as the version
+            lines.append(f"ET  - {self.version.short} ({self.version.date.isoformat()})")
         lines += [f"UR  - {self.url}", f"AB  - {_one_line(self.entry.summary)}", "LA  - vi",
                   "ER  - "]
         return "\r\n".join(lines) + "\r\n"  # the RIS specification's line ends
@@ -158,6 +195,10 @@ class Citation:
             ],
             "citation": [_source_ld(s) for s in entry.sources],
         }
+        if self.press:
+            data["subjectOf"] = [_article_ld(record) for record in self.press]
+        if self.version:
+            data["version"] = self.version.short
         if self.published:
             data["datePublished"] = self.published.isoformat()
         if self.modified:
@@ -185,6 +226,21 @@ def _source_ld(source: Source) -> dict[str, Any]:
         found["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.author:
         found["author"] = {"@type": "Person", "name": source.author}
+    return found
+
+
+def _article_ld(record: PressRecord) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "NewsArticle", "headline": record.title,
+                             "datePublished": record.date.isoformat(),
+                             "inLanguage": record.language}
+    if record.url:
+        found["url"] = record.url
+    if record.outlet:
+        found["publisher"] = {"@type": "NewsMediaOrganization", "name": record.outlet}
+    if record.author:
+        found["author"] = {"@type": "Person", "name": record.author}
+    if record.archive_url:
+        found["archivedAt"] = record.archive_url
     return found
 
 

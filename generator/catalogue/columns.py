@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.catalogue.citation import Citation
+from generator.core.press import PressRecord
 
 LIST_SEPARATOR = " | "
 LICENCES = {
@@ -24,16 +25,20 @@ LICENCES = {
 }
 
 
+R = TypeVar("R")
+
+
 @dataclass(frozen=True, slots=True)
-class Column:
-    """A column of the tables: its name, Frictionless type, description and value."""
+class Column(Generic[R]):
+    """A column of a table: its name, Frictionless type, description and value (from a row:
+    an entry's citation, or a press record)."""
 
     name: str
     type: str
     title: str
     """The Vietnamese name, for the human page."""
     description: str
-    value: Callable[[Citation], Any]
+    value: Callable[[R], Any]
     required: bool = False
 
 
@@ -58,7 +63,7 @@ def _date(value: Any) -> str:
     return value.isoformat() if value is not None and not isinstance(value, int) else ""
 
 
-COLUMNS: tuple[Column, ...] = (
+COLUMNS: tuple[Column[Citation], ...] = (
     Column("id", "string", "Mã", "Mã cố định của mô hình; trang của nó là /mo-hinh/<id>/.",
            lambda c: c.entry.id, required=True),
     Column("url", "string", "Đường dẫn", "Địa chỉ trang của mô hình.", lambda c: c.url,
@@ -99,3 +104,30 @@ COLUMNS: tuple[Column, ...] = (
     Column("updated", "date", "Cập nhật", "Ngày trang được cập nhật lần cuối, nếu biết.",
            lambda c: _date(c.modified)),
 )
+
+
+def _models(record: PressRecord) -> str:
+    return _joined(record.models)
+
+
+PRESS_COLUMNS: tuple[Column[PressRecord], ...] = (
+    Column("id", "string", "Mã", "Tên tệp của bài trong content/bao-chi/, không có phần đuôi.",
+           lambda r: r.id, required=True),
+    Column("title", "string", "Tên bài", "Tên bài báo.", lambda r: r.title, required=True),
+    Column("outlet", "string", "Cơ quan báo chí", "Nơi đăng bài, nếu bài có ghi.",
+           lambda r: r.outlet or ""),
+    Column("author", "string", "Tác giả", "Tác giả, nếu bài có ghi.", lambda r: r.author or ""),
+    Column("date", "date", "Ngày đăng", "Ngày đăng bài.", lambda r: r.date.isoformat(),
+           required=True),
+    Column("url", "string", "Địa chỉ bài", "Địa chỉ của bài, nếu còn.", lambda r: r.url or ""),
+    Column("language", "string", "Ngôn ngữ", "Mã ngôn ngữ của bài (vi, en…).",
+           lambda r: r.language, required=True),
+    Column("models", "string", "Mô hình",
+           f"Mã các mô hình bài viết về, cách nhau bởi “{LIST_SEPARATOR}”; trang của mỗi mô "
+           "hình là /mo-hinh/<mã>/.", _models, required=True),
+    Column("contest", "string", "Cuộc thi", "Mã cuộc thi báo chí bài dự thi, nếu có.",
+           lambda r: r.contest or ""),
+    Column("archive_url", "string", "Bản lưu", "Địa chỉ bản lưu của bài, nếu có.",
+           lambda r: r.archive_url or ""),
+)
+"""The columns of the press records' table (du-lieu/bao-chi.csv and .json)."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.check.file import check_file
 from generator.check.lints import Titled, similar_titles
+from generator.check.press import Models, load_press
 from generator.check.rules import Identified, check_ids
 from generator.core import urls
 from generator.core.errors import ConfigError, Problem, display_path, raise_on_errors
@@ -35,6 +36,7 @@ from generator.load.heads import (
     read_head,
     scan,
 )
+from generator.load.press import EXTENSIONS as PRESS_EXTENSIONS
 from generator.load.reported import load_reported
 
 
@@ -52,6 +54,8 @@ class Targets:
     """The revision whose published ids are guarded (``--changed-since``)."""
     reported: bool = False
     """Whether the file of reported figures is to be checked too."""
+    press: list[str] = field(default_factory=list)
+    """Press records to check, absolute."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +121,19 @@ def changed_since(settings: Settings, ref: str) -> Targets:
     touched |= {os.path.join(entries, n) for n in untracked.decode().split("\0") if n}  # noqa: PTH118
     targets.files = _entry_files_for(touched, settings)
     targets.reported = _changed(settings.reported_path, base)
+    targets.press = _press_changed(settings, base)
     return targets
+
+
+def _press_changed(settings: Settings, base: str) -> list[str]:
+    """The press records changed or added since ``base``."""
+    folder = settings.press_path
+    if not folder.is_dir():
+        return []
+    names = _git(folder, "diff", "--name-only", "--relative", "-z", base, "--").split(b"\0")
+    names += _git(folder, "ls-files", "--others", "--exclude-standard", "-z").split(b"\0")
+    found = {os.path.join(folder, n.decode()) for n in names if n}  # noqa: PTH118
+    return sorted(p for p in found if p.endswith(PRESS_EXTENSIONS) and os.path.isfile(p))  # noqa: PTH113
 
 
 def _changed(path: Path, ref: str) -> bool:
@@ -137,22 +153,30 @@ def named(settings: Settings, paths: Sequence[str]) -> Targets:
     for name in paths:
         path = Path(os.path.abspath(name))  # noqa: PTH100 (normalised: no `..` left to slip out)
         if path.is_dir():
-            # A folder stands for the entries in it: other pages in it are not entries.
+            # A folder stands for the entries and press records in it: other pages in it
+            # are neither.
             inside = str(settings.entries_path) + os.sep
+            press = str(settings.press_path) + os.sep
             touched |= {joined for folder, _, files in os.walk(path) for f in files
-                        if f.endswith(".md")
-                        and (joined := os.path.join(folder, f)).startswith(inside)}  # noqa: PTH118
+                        if ((joined := os.path.join(folder, f)).startswith(inside)  # noqa: PTH118
+                            and f.endswith(".md"))
+                        or (joined.startswith(press) and f.endswith(PRESS_EXTENSIONS))}
         elif path.is_file():
             touched.add(str(path))
         else:
             raise ConfigError(f"{name}: không có tệp hay thư mục này (no such file or folder)")
     reported = str(settings.reported_path)
+    press_root = str(settings.press_path) + os.sep
+    records = sorted(p for p in touched if p.startswith(press_root))
     outside = sorted(p for p in touched
-                     if not p.startswith(str(settings.entries_path) + os.sep) and p != reported)
+                     if not p.startswith(str(settings.entries_path) + os.sep) and p != reported
+                     and not p.startswith(press_root))
     if outside:
         raise ConfigError(f"{outside[0]}: không nằm trong thư mục mô hình {settings.entries_path} "
-                          f"(not in the entries folder)")
-    targets = Targets(files=_entry_files_for(touched, settings), reported=reported in touched)
+                          f"hay thư mục bài báo {settings.press_path} "
+                          f"(not in the entries folder nor in the press records' folder)")
+    targets = Targets(files=_entry_files_for(touched, settings), reported=reported in touched,
+                      press=records)
     entries = settings.entries_path
     if targets.files and _in_git(entries):
         relative = [os.path.relpath(f, entries) for f in targets.files]
@@ -231,8 +255,13 @@ def check_targets(settings: Settings, targets: Targets, *, strict: bool = False,
         problems.extend(_guard_old_ids(settings, targets, rows))
     if targets.reported:
         problems.extend(load_reported(settings, registry)[1])
-    warnings = raise_on_errors(problems, strict=strict, checked=len(targets.files))
-    return Checked(len(targets.files), warnings)
+    if targets.press:
+        models = Models({row[ID] for row in rows},
+                        {old: row[ID] for row in rows for old in row[REDIRECT_FROM] or ()})
+        problems.extend(load_press(settings, models, targets.press)[1])
+    count = len(targets.files) + len(targets.press)
+    warnings = raise_on_errors(problems, strict=strict, checked=count)
+    return Checked(count, warnings)
 
 
 def _related(rows: Sequence[Row], checked: set[str], loaded: dict[str, Entry]) -> list[Identified]:

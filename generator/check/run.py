@@ -14,9 +14,11 @@ from pathlib import Path
 
 from generator.check.file import EntryCache, check_file
 from generator.check.partial import new_entry_warnings
+from generator.check.press import Models, load_press
 from generator.check.rules import check_ids
 from generator.core.errors import Problem, raise_on_errors
 from generator.core.model import Entry
+from generator.core.press import PressRecord
 from generator.core.provinces import ProvinceRegistry, default_registry
 from generator.core.settings import Settings
 from generator.load.frontmatter import link_outside
@@ -61,6 +63,8 @@ class Checked:
     reported: tuple[Report, ...]
     files: int
     """How many entry files were checked."""
+    press: tuple[PressRecord, ...] = ()
+    """The press records, checked, newest first (generator/check/press.py)."""
 
 
 def title_order(entry: Entry) -> tuple[bytes, str]:
@@ -98,9 +102,11 @@ def check_all(
     problems.extend(editorial_links_outside(settings))
     reported, found = load_reported(settings, registry)
     problems.extend(found)
+    press, found = load_press(settings, Models.of(entries))
+    problems.extend(found)
     warnings = raise_on_errors(problems, strict=strict, checked=len(paths))
     ordered = tuple(sorted(entries, key=title_order))
-    return Checked(ordered, warnings, reported, len(paths))
+    return Checked(ordered, warnings, reported, len(paths), press)
 
 
 def check_site(settings: Settings, *, strict: bool = False) -> Checked:

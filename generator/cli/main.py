@@ -162,21 +162,35 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from generator.author.schema import DEFAULT_PATH, entry_schema, render, write_schema
+    from generator.author.schema import (
+        DEFAULT_PATH,
+        PRESS_PATH,
+        entry_schema,
+        press_schema,
+        render,
+        write_schema,
+    )
     from generator.core.errors import display_path
     from generator.core.provinces import default_registry
 
     settings = _site_settings(args)
-    text = render(entry_schema(settings.fields, default_registry()))
-    if args.out == "-":
-        sys.stdout.write(text)
-        return EXIT_OK
-    out = Path(args.out) if args.out else settings.root / DEFAULT_PATH
-    shown = display_path(out.resolve(), Path.cwd())
-    if write_schema(out, text):
-        print(f"Đã ghi lược đồ mô hình vào {shown} (wrote the entry schema to {shown})")
-    else:
-        print(f"{shown} đã là bản mới nhất (already up to date)")
+    schemas = [("entry", "mô hình", DEFAULT_PATH,
+                render(entry_schema(settings.fields, default_registry()))),
+               ("press", "bài báo", PRESS_PATH, render(press_schema(settings.contests)))]
+    if args.out:  # one of them, where asked
+        schemas = [s for s in schemas if (s[0] == "press") == args.press]
+    elif args.press:
+        schemas = schemas[1:]
+    for what, vi, default, text in schemas:
+        if args.out == "-":
+            sys.stdout.write(text)
+            continue
+        out = Path(args.out) if args.out else settings.root / default
+        shown = display_path(out.resolve(), Path.cwd())
+        if write_schema(out, text):
+            print(f"Đã ghi lược đồ {vi} vào {shown} (wrote the {what} schema to {shown})")
+        else:
+            print(f"{shown} đã là bản mới nhất (already up to date)")
     return EXIT_OK
 
 
@@ -240,10 +254,13 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--no-input", action="store_true",
                      help="never ask; a missing required value is an error (exit 2)")
     schema = sub.add_parser("schema", parents=[common],
-                            help="write the entry JSON Schema for editors")
+                            help="write the JSON Schemas of entries and press records")
     schema.add_argument("--out", "-o", metavar="PATH",
-                        help="where to write (default: schema/entry.schema.json next to the "
-                             "config file; - for stdout)")
+                        help="write one schema there (the entries', or with --press the press "
+                             "records'; - for stdout) instead of both into schema/ next to "
+                             "the config file")
+    schema.add_argument("--press", action="store_true",
+                        help="the press records' schema only")
     return parser
 
 

@@ -211,5 +211,12 @@ RULES: dict[str, str] = {
     "unknown-measure": "a reported figure counting something other than tong-so, tap-the, "
                        "ca-nhan or a field",
     "duplicate-figure": "one report giving the same measure twice",
+    # Press records (content/bao-chi/*.yml; also the file rules and schema rules above)
+    "missing-model": "a press record naming no model",
+    "bad-language": "a press record's language that is not a code such as vi or en",
+    "unknown-model": "a press record naming a model id no entry has (nor had)",
+    "unknown-contest": "a press record filed under a contest site_config.yml does not declare",
+    "duplicate-article": "one article (its URL) filed in two press records",
+    "future-date": "a press record dated after today",
 }
 """Every rule ``dvk check`` applies, by name, as JSON output and annotations name them."""

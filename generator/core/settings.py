@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.core.model import FieldOfWork
+from generator.core.press import PRESS_DIR, Contest
 
 DEFAULT_FIELDS = (
     FieldOfWork("kinh-te", "Kinh tế"),
@@ -56,6 +57,18 @@ class SiteInfo:
             return ""
         return self.repo_url.rstrip("/") + "/" + self.edit_uri.strip("/") + "/" + rel_path
 
+    def version_url(self, rel_path: str, commit: str) -> str:
+        """An entry file as it was at ``commit``: the edit view's path with "blob/<commit>"
+        for "edit/<branch>" (GitHub and GitLab alike); "" without repo_url."""
+        if not (self.repo_url and self.edit_uri):
+            return ""
+        parts = self.edit_uri.strip("/").split("/")
+        if "edit" not in parts or parts.index("edit") + 1 >= len(parts):
+            return ""
+        at = parts.index("edit")
+        parts[at:at + 2] = ["blob", commit]
+        return self.repo_url.rstrip("/") + "/" + "/".join(parts) + "/" + rel_path
+
     def history_url(self, rel_path: str) -> str:
         """The commit history of an entry file: GitHub and GitLab name it "commits"."""
         edit = self.edit_url(rel_path)
@@ -80,6 +93,10 @@ class Settings:
     """What citations, feeds and metadata say about the site itself."""
     reported: str = "so-lieu-bao-cao.yml"
     """The file of reported figures, relative to content_dir (generator/load/reported.py)."""
+    press_dir: str = PRESS_DIR
+    """The folder, inside content_dir, of press records (generator/load/press.py)."""
+    contests: tuple[Contest, ...] = ()
+    """The press contests articles may be filed under."""
 
     @property
     def entries_path(self) -> Path:
@@ -90,6 +107,11 @@ class Settings:
     def reported_path(self) -> Path:
         """The absolute path of the reported-figures file (it need not exist)."""
         return self.content_dir / self.reported
+
+    @property
+    def press_path(self) -> Path:
+        """The absolute folder of press records (it need not exist)."""
+        return self.content_dir / self.press_dir
 
     def field_by_slug(self, slug: str) -> FieldOfWork | None:
         """The field with this slug, if the taxonomy has one."""

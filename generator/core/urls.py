@@ -46,6 +46,30 @@ FONTS = "assets/fonts/"
 """The site's own subset fonts (Be Vietnam Pro); the stylesheet names them there."""
 SEARCH_INDEX = f"{SEARCH}chi-muc/"
 """The search index's folder (docs/search-index.md), beside the search page."""
+PRESS = "bao-chi/"
+"""The press hub: every article about the models, newest first."""
+PRESS_OUTLETS, PRESS_YEARS = f"{PRESS}co-quan/", f"{PRESS}nam/"
+"""The articles of one outlet (``bao-chi/co-quan/bao-nghe-an/``), of one year
+(``bao-chi/nam/2024/``); a contest's page is ``bao-chi/<contest>/``."""
+PRESS_RESERVED = frozenset({PAGER.strip("/"), "co-quan", "nam"})
+"""Names below ``bao-chi/`` that no contest may take."""
+PRESS_TABLE = "bao-chi"
+"""The stem of the open-data tables of the press records: ``du-lieu/bao-chi.csv``."""
+
+
+def press_outlet(slug: str) -> str:
+    """The articles of one outlet: ``bao-chi/co-quan/<slug>/``."""
+    return f"{PRESS_OUTLETS}{slug}/"
+
+
+def press_year(year: int) -> str:
+    """The articles of one year: ``bao-chi/nam/<year>/``."""
+    return f"{PRESS_YEARS}{year}/"
+
+
+def press_contest(slug: str) -> str:
+    """A press contest's page: ``bao-chi/<slug>/``."""
+    return f"{PRESS}{slug}/"
 
 
 def entry(entry_id: str) -> str:

@@ -238,3 +238,25 @@ def link_outside(path: Path, settings: Settings) -> Problem | None:
         "the file is a symbolic link to outside the content folder; put the file itself here",
         rule="symlink-outside",
     )
+
+
+def read_yaml_file(path: Path, shown: str) -> str | Problem:
+    """The text of a YAML file of the content folder (reported figures, a press record),
+    within the size limit of an entry file; else the problem, located at the file."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return Problem(
+            shown, 0, "-", f"không đọc được tệp ({exc.strerror or type(exc).__name__})",
+            f"the file cannot be read ({exc.strerror or type(exc).__name__})",
+            rule="unreadable-file",
+        )
+    if len(data) > MAX_FILE_BYTES:
+        return Problem(shown, 0, "-", "tệp quá lớn (trên 256 KB); tách thành nhiều tệp",
+                       "the file is too large (over 256 KB); split it", rule="file-too-large")
+    try:
+        return data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return Problem(shown, 0, "-", "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8",
+                       "the file is not UTF-8; save it again as UTF-8", rule="not-utf8")

@@ -19,10 +19,12 @@ RECORD = "\x1e"
 
 @dataclass(frozen=True, slots=True)
 class FileDates:
-    """The dates of the first and the last commit that touched a file."""
+    """The dates of the first and the last commit that touched a file, and the last one's id."""
 
     first: dt.date
     last: dt.date
+    commit: str = ""
+    """The full id of the last commit that changed the file: the version a reader cites."""
 
 
 def file_dates(folder: Path) -> dict[str, FileDates]:
@@ -44,8 +46,8 @@ def _file_dates(folder: Path, commit: str) -> dict[str, FileDates]:
             capture_output=True, text=True, check=True,
         ).stdout.strip()
         log = subprocess.run(
-            # Newest commit first; %cs is the committer date as YYYY-MM-DD.
-            ["git", "-C", str(folder), "log", f"--format={RECORD}%cs", "--name-only",
+            # Newest commit first; %H is its id, %cs the committer date as YYYY-MM-DD.
+            ["git", "-C", str(folder), "log", f"--format={RECORD}%H %cs", "--name-only",
              "--no-renames", "--", "."],
             capture_output=True, text=True, check=True,
         ).stdout
@@ -53,15 +55,17 @@ def _file_dates(folder: Path, commit: str) -> dict[str, FileDates]:
         return {}
     dates: dict[str, FileDates] = {}
     for record in log.split(RECORD)[1:]:
-        day, _, names = record.partition("\n")
-        date = dt.date.fromisoformat(day.strip())
+        header, _, names = record.partition("\n")
+        commit, _, day = header.strip().partition(" ")
+        date = dt.date.fromisoformat(day)
         for name in names.split("\n"):
             if not name.startswith(prefix):
                 continue
             path = name[len(prefix):]
             known = dates.get(path)
             # Walking from the newest commit: the first sighting is the last change.
-            dates[path] = FileDates(date, known.last) if known else FileDates(date, date)
+            dates[path] = (FileDates(date, known.last, known.commit) if known
+                           else FileDates(date, date, commit))
     return dates
 
 

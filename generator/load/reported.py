@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
@@ -26,7 +25,7 @@ from generator.core.errors import FrontMatterError, Problem, display_path
 from generator.core.model import Kind, Source, SourceSpec, Text
 from generator.core.provinces import OldProvince, Province, ProvinceRegistry
 from generator.core.settings import Settings
-from generator.load.frontmatter import MAX_FILE_BYTES, field_name, locate
+from generator.load.frontmatter import field_name, locate, read_yaml_file
 from generator.load.messages import schema_message
 from generator.load.yamlguard import parse_yaml
 
@@ -202,7 +201,7 @@ def load_reported(
     if not path.is_file():
         return (), []
     shown = display_path(path, settings.root)
-    text = _read(path, shown)
+    text = read_yaml_file(path, shown)
     if isinstance(text, Problem):
         return (), [text]
     parsed = _parse(text, shown)
@@ -294,23 +293,3 @@ def _place(
             "unknown-province")
         return None
     return match.province, match.old
-
-
-def _read(path: Path, shown: str) -> str | Problem:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return Problem(
-            shown, 0, "-", f"không đọc được tệp ({exc.strerror or type(exc).__name__})",
-            f"the file cannot be read ({exc.strerror or type(exc).__name__})",
-            rule="unreadable-file",
-        )
-    if len(data) > MAX_FILE_BYTES:
-        return Problem(shown, 0, "-", "tệp quá lớn (trên 256 KB); tách bớt báo cáo",
-                       "the file is too large (over 256 KB); split it", rule="file-too-large")
-    try:
-        return data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return Problem(shown, 0, "-", "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8",
-                       "the file is not UTF-8; save it again as UTF-8", rule="not-utf8")

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from generator.core.model import Entry, FieldOfWork
+from generator.core.press import PressRecord
 from generator.core.provinces import OldProvince, Province
 from generator.pages.views import EntryPage, VirtualPage
 
@@ -31,6 +32,8 @@ def _feed(digest: Any, value: object) -> None:
         digest.update(f"O{value.name};".encode())
     elif isinstance(value, FieldOfWork):
         digest.update(f"F{value.slug};".encode())
+    elif isinstance(value, PressRecord):  # its file's digest; its models are fed as entries
+        digest.update(f"R{value.digest};".encode())
     elif hasattr(type(value), "__dataclass_fields__"):
         kind: Any = type(value)
         digest.update(f"{kind.__name__}{{".encode())
@@ -46,7 +49,7 @@ def _feed_tuple(digest: Any, value: tuple[Any, ...]) -> None:
         digest.update(b"()")
     elif isinstance(value[0], Entry):  # the hot path: a page's entries
         digest.update(f"E{';'.join(e.digest for e in value)};".encode())
-    elif isinstance(value[0], str):  # a pager's URLs
+    elif all(isinstance(item, str) for item in value):  # a pager's URLs
         digest.update(f"S{chr(31).join(value)};".encode())
     else:
         digest.update(b"(")

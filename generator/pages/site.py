@@ -7,19 +7,19 @@ so rendering a page costs O(page size), never O(entries).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from math import ceil
-from typing import TypeVar
 
 from generator.catalogue.catalogue import Catalogue
-from generator.catalogue.citation import Citation
-from generator.catalogue.columns import COLUMNS, LICENCES
+from generator.catalogue.citation import Citation, Version
+from generator.catalogue.columns import COLUMNS, LICENCES, PRESS_COLUMNS
 from generator.catalogue.stats import Stats, stat_files, year_counts
 from generator.core import urls
 from generator.core.model import Entry, FieldOfWork, Kind
+from generator.core.press import PressRecord
 from generator.core.provinces import Province
 from generator.core.settings import SiteInfo
 from generator.load.history import FileDates
 from generator.pages.charts import Bar, bar_chart, column_chart
+from generator.pages.press import press_pages
 from generator.pages.tilemap import province_map
 from generator.pages.views import (
     DATA_TEMPLATE,
@@ -42,9 +42,8 @@ from generator.pages.views import (
     SitePages,
     StatsPage,
     VirtualPage,
+    paginate,
 )
-
-T = TypeVar("T")
 
 
 def search_page(catalogue: Catalogue) -> SearchPage:
@@ -56,12 +55,6 @@ def search_page(catalogue: Catalogue) -> SearchPage:
         Facet(urls.SEARCH_YEAR, "Năm", tuple((str(y), str(y)) for y in catalogue.years)),
         Facet(urls.SEARCH_KIND, "Loại mô hình", tuple((k.slug, k.label) for k in Kind)),
     ))
-
-
-def paginate(items: Sequence[T], size: int) -> list[Sequence[T]]:
-    """Split ``items`` into pages of ``size``; an empty list still has one (empty) page."""
-    count = max(1, ceil(len(items) / size))
-    return [items[i * size : (i + 1) * size] for i in range(count)]
 
 
 def _listing(
@@ -147,14 +140,21 @@ def data_page(catalogue: Catalogue) -> DataPage:
             files.append(DataFile(province.full_name, count, f"{stem}.csv", f"{stem}.json"))
     title, url = LICENCES.get(site.data_licence, (site.data_licence, ""))
     return DataPage(tuple(files), tuple((c.name, c.type, c.title, c.description) for c in COLUMNS),
-                    site.data_licence, title, url)
+                    site.data_licence, title, url, len(catalogue.press),
+                    tuple((c.name, c.type, c.title, c.description) for c in PRESS_COLUMNS))
 
 
-def entry_page(entry: Entry, site: SiteInfo, dates: Mapping[str, FileDates]) -> VirtualPage:
-    """An entry's page: it shows the entry and its citation, nothing of other entries."""
+def entry_page(entry: Entry, site: SiteInfo, dates: Mapping[str, FileDates],
+               press: tuple[PressRecord, ...] = ()) -> VirtualPage:
+    """An entry's page: it shows the entry, its citation and the articles about it (``press``,
+    newest first), nothing of other entries."""
     known = dates.get(entry.rel_path)
+    # A version is cited only where a reader can open it: in the site's repository.
+    version = (Version(known.commit, known.last)
+               if known and known.commit and site.version_url(entry.rel_path, known.commit)
+               else None)
     cite = Citation(entry, site, known.first if known else entry.updated,
-                    entry.updated or (known.last if known else None))
+                    entry.updated or (known.last if known else None), press, version)
     return VirtualPage(urls.entry_source(entry.id), entry.title, ENTRY_TEMPLATE,
                        EntryPage(entry, cite), entry.summary)
 
@@ -168,8 +168,9 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
     pages = SitePages()
     settings = catalogue.settings
     size = settings.page_size
+    about = catalogue.press_by_entry
     for entry in catalogue.entries:
-        pages.add(entry_page(entry, settings.site, dates))
+        pages.add(entry_page(entry, settings.site, dates, about.get(entry.id, ())))
 
     province_items = []
     for province in catalogue.provinces:
@@ -239,6 +240,8 @@ def build_pages(catalogue: Catalogue, dates: Mapping[str, FileDates]) -> SitePag
     pages.add(VirtualPage(urls.numbered_source(urls.DATA, 1), "Dữ liệu mở", DATA_TEMPLATE,
                           data_page(catalogue),
                           "Tải toàn bộ các mô hình \"Dân vận khéo\" dưới dạng CSV và JSON."))
+
+    press_pages(pages, catalogue)
 
     pages.home = HomePage(
         total=len(catalogue.entries),

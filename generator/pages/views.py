@@ -6,7 +6,10 @@ never the whole catalogue, so rendering a page costs O(page size).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from math import ceil
+from typing import TypeVar
 
 from markupsafe import Markup
 
@@ -15,6 +18,7 @@ from generator.catalogue.citation import Citation
 from generator.catalogue.stats import StatFile, Stats
 from generator.core import urls
 from generator.core.model import Entry, FieldOfWork
+from generator.core.press import Contest, PressRecord
 from generator.core.provinces import Province
 
 ENTRY_TEMPLATE = "dvk/entry.html"
@@ -23,7 +27,10 @@ HUB_TEMPLATE = "dvk/hub.html"
 SEARCH_TEMPLATE = "dvk/search.html"
 DATA_TEMPLATE = "dvk/data.html"
 STATS_TEMPLATE = "dvk/stats.html"
+PRESS_TEMPLATE = "dvk/press.html"
 HOME_NEWEST = 12
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,12 @@ class Pagination:
     def next_url(self) -> str | None:
         """The URL of the page after, if any."""
         return self.urls[self.number] if self.number < self.count else None
+
+
+def paginate(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """Split ``items`` into pages of ``size``; an empty list still has one (empty) page."""
+    count = max(1, ceil(len(items) / size))
+    return [items[i * size : (i + 1) * size] for i in range(count)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +157,9 @@ class DataPage:
     licence: str
     licence_title: str
     licence_url: str
+    press_count: int = 0
+    press_columns: tuple[tuple[str, str, str, str], ...] = ()
+    """The columns of the press records' table, as ``columns``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +191,55 @@ class StatsPage:
     """The tile map of the 34 units (generator/pages/tilemap.py)."""
 
 
-PageContext = EntryPage | ListingPage | HubPage | HomePage | SearchPage | DataPage | StatsPage
+@dataclass(frozen=True, slots=True)
+class PressItem:
+    """An article, with the entries it is about."""
+
+    record: PressRecord
+    models: tuple[Entry, ...]
+    contest: Contest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PressPage:
+    """Context of one page of the press hub, of an outlet's or a year's articles, or of a
+    contest's."""
+
+    index: str
+    """"all", "outlet", "year" or "contest"."""
+    heading: str
+    items: tuple[PressItem, ...]
+    """This page's slice of the articles, newest first."""
+    total: int
+    pagination: Pagination
+    first: int
+    """1-based position of the first article of this page in the whole list."""
+    outlets: tuple[HubItem, ...] = ()
+    years: tuple[HubItem, ...] = ()
+    """The hub's first page: every outlet and every year, with their article counts."""
+    contests: tuple[HubItem, ...] = ()
+    contest: Contest | None = None
+    models: tuple[Entry, ...] = ()
+    """A contest's first page: the models its articles are about, in title order."""
+    province_counts: tuple[tuple[str, str, int], ...] = ()
+    """A contest's first page: (province name, its URL, models covered), most first."""
+    field_counts: tuple[tuple[FieldOfWork, int], ...] = ()
+    uncovered: int = 0
+    """The hub's first page: how many models no article is about yet."""
+
+    @property
+    def card(self) -> str:
+        """The list's social card (one for all its pages), relative to the site root."""
+        return self.pagination.urls[0] + urls.CARD
+
+    @property
+    def feed(self) -> str:
+        """The folder of the press feeds, on the hub's pages (the head links them)."""
+        return urls.PRESS if self.index == "all" else ""
+
+
+PageContext = (EntryPage | ListingPage | HubPage | HomePage | SearchPage | DataPage | StatsPage
+               | PressPage)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from generator.publish.opendata import (
     to_csv,
     to_json,
 )
+from generator.publish.pressdata import press_csv, press_feed, press_json, press_resources
 
 if TYPE_CHECKING:  # numpy's import is not for a build that has nothing to do
     from generator.publish.searchindex import SearchIndex
@@ -141,11 +142,19 @@ def _site_files(
         key = table.key
         yield entry_file(table.csv_path, partial(to_csv, table, text), key)
         yield entry_file(table.json_path, partial(to_json, table, text), key)
+    atom, rss = press_feed(catalogue, quiet)
+    yield StaticFile(urls.PRESS + urls.ATOM, content=atom, listed=True)
+    yield StaticFile(urls.PRESS + urls.RSS, content=rss, listed=True)
+    yield StaticFile(urls.data_table(urls.PRESS_TABLE, "csv"), content=press_csv(catalogue.press),
+                     listed=True)
+    yield StaticFile(urls.data_table(urls.PRESS_TABLE, "json"),
+                     content=press_json(catalogue.press), listed=True)
     counted = statistics(catalogue, site_pages)
     for stat in counted:
         yield StaticFile(stat.path, content=stat_csv(stat), listed=True)
     yield StaticFile(urls.DATAPACKAGE,
-                     content=datapackage(catalogue, found, stat_resources(counted)),
+                     content=datapackage(catalogue, found,
+                                         [*press_resources(), *stat_resources(counted)]),
                      listed=True)
     # Found through the search page, never cited: not in urls.txt, so the URL guard,
     # which only lists URLs, skips writing the index (no ``search``).

@@ -31,7 +31,7 @@ from generator.catalogue.catalogue import Catalogue
 from generator.core import urls
 from generator.core.lifetime import die_with_parent
 from generator.core.text import vi_number
-from generator.pages.views import EntryPage, ListingPage, SitePages
+from generator.pages.views import EntryPage, ListingPage, PressPage, SitePages
 
 if TYPE_CHECKING:
     import numpy as np
@@ -379,4 +379,7 @@ def site_cards(site_pages: SitePages, catalogue: Catalogue) -> list[Card]:
         elif isinstance(context, ListingPage) and context.pagination.number == 1:
             found.append(Card(context.pagination.urls[0], context.heading,
                               (kinds[context.index], f"{vi_number(context.total)} mô hình"), site))
+        elif isinstance(context, PressPage) and context.pagination.number == 1:
+            found.append(Card(context.pagination.urls[0], context.heading,
+                              ("Báo chí", f"{vi_number(context.total)} bài báo"), site))
     return found

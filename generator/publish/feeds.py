@@ -47,7 +47,7 @@ def quiet_moment(catalogue: Catalogue, cites: dict[str, Citation]) -> dt.datetim
     if declared is not None:
         return declared
     days = [cites[e.id].modified or e.date for e in catalogue.entries]
-    return _moment(max(days, default=FIRST_DAY))
+    return moment(max(days, default=FIRST_DAY))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def render_feed(
     site = catalogue.settings.site
     generator = FeedGenerator()
     page = site.absolute(feed.folder)
-    generator.id(_tag(site.url, feed.folder or "/"))
+    generator.id(tag(site.url, feed.folder or "/"))
     generator.title(feed.title)
     generator.subtitle(feed.description)
     generator.description(feed.description)
@@ -116,15 +116,15 @@ def render_feed(
     stamps = []
     for entry in reversed(feed.entries):  # feedgen puts each new item first
         cite = cites[entry.id]
-        updated = _moment(cite.modified or entry.date)
+        updated = moment(cite.modified or entry.date)
         stamps.append(updated)
         item = generator.add_entry()
-        item.id(_tag(site.url, entry.url))
+        item.id(tag(site.url, entry.url))
         item.guid(cite.url, permalink=bool(site.url))
         item.title(entry.title)
         item.link(href=cite.url)
         item.summary(entry.summary)
-        item.published(_moment(entry.date))
+        item.published(moment(entry.date))
         item.updated(updated)
         item.author({"name": site.author})
         for term, label in _categories(entry):
@@ -132,12 +132,12 @@ def render_feed(
     latest = max(stamps, default=quiet or quiet_moment(catalogue, cites))
     generator.updated(latest)
     generator.lastBuildDate(latest)
-    atom = _with_self_link(generator, site.absolute(feed.atom_path)).atom_str(pretty=True)
-    rss = _with_self_link(generator, site.absolute(feed.rss_path)).rss_str(pretty=True)
+    atom = with_self_link(generator, site.absolute(feed.atom_path)).atom_str(pretty=True)
+    rss = with_self_link(generator, site.absolute(feed.rss_path)).rss_str(pretty=True)
     return atom.decode(), rss.decode()
 
 
-def _with_self_link(generator: FeedGenerator, href: str) -> FeedGenerator:
+def with_self_link(generator: FeedGenerator, href: str) -> FeedGenerator:
     links = [link for link in generator.link() if link.get("rel") != "self"]
     generator.link(links, replace=True)
     generator.link(href=href, rel="self")
@@ -149,11 +149,11 @@ def _categories(entry: Entry) -> Iterable[tuple[str, str]]:
     yield entry.field.slug, entry.field.label
 
 
-def _moment(day: dt.date) -> dt.datetime:
+def moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=VIETNAM)
 
 
-def _tag(site_url: str, path: str) -> str:
+def tag(site_url: str, path: str) -> str:
     # A feed id must be an absolute IRI that never changes: the page's URL when
     # the site knows its address, else a URN built from the path alone.
     if site_url:

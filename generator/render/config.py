@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from generator.core.errors import ConfigError
-from generator.core.model import FieldOfWork
+from generator.core.model import ID_PATTERN, FieldOfWork
+from generator.core.press import PRESS_DIR, Contest
 from generator.core.settings import (
     DEFAULT_AUTHOR,
     DEFAULT_FIELDS,
@@ -23,6 +25,7 @@ from generator.core.settings import (
     Settings,
     SiteInfo,
 )
+from generator.core.urls import PRESS_RESERVED
 
 PLUGIN_NAME = "dvk"
 """The plugin's name in site_config.yml (and its ``mkdocs.plugins`` entry point)."""
@@ -37,6 +40,18 @@ class FieldConfig(Config):
     """The Vietnamese label, e.g. Kinh tế."""
     provinces = c.ListOfItems(c.Type(str), default=[])
     """Slugs of the provinces that added this field; empty for the national fields."""
+
+
+class ContestConfig(Config):
+    """A press contest articles may be filed under (``contest:`` in a press record)."""
+
+    slug = c.Type(str)
+    """The contest's id, e.g. bao-chi-dan-van-kheo-2024: its page is /bao-chi/<slug>/."""
+    name = c.Type(str)
+    year = c.Type(int)
+    organiser = c.Type(str)
+    rules_url = c.Type(str, default="")
+    """A link to its rules (thể lệ)."""
 
 
 class ShowcaseConfig(Config):
@@ -59,6 +74,10 @@ class ShowcaseConfig(Config):
     """SPDX id of the licence of the open data and the entries' text."""
     reported = c.Type(str, default="so-lieu-bao-cao.yml")
     """The file of figures provinces reported, in the content folder; shown apart on /thong-ke/."""
+    press_dir = c.Type(str, default=PRESS_DIR)
+    """The folder of press records (one YAML file per article) in the content folder."""
+    contests = c.ListOfItems(c.SubConfig(ContestConfig), default=[])
+    """The press contests articles may be filed under; none by default."""
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Also reject a non-positive page size and duplicate field slugs."""
@@ -66,12 +85,18 @@ class ShowcaseConfig(Config):
         if not failed:
             if self.page_size < 1:
                 failed.append(("page_size", ValidationError("must be at least 1")))
-            slugs = [f.slug for f in self.fields]
-            duplicated = sorted({s for s in slugs if slugs.count(s) > 1})
-            if duplicated:
-                failed.append(
-                    ("fields", ValidationError(f"duplicate slugs: {', '.join(duplicated)}"))
-                )
+            for option, slugs in (("fields", [f.slug for f in self.fields]),
+                                  ("contests", [k.slug for k in self.contests])):
+                duplicated = sorted({s for s in slugs if slugs.count(s) > 1})
+                if duplicated:
+                    failed.append(
+                        (option, ValidationError(f"duplicate slugs: {', '.join(duplicated)}")))
+            bad = [k.slug for k in self.contests
+                   if not re.fullmatch(ID_PATTERN, k.slug) or k.slug in PRESS_RESERVED]
+            if bad:
+                failed.append(("contests", ValidationError(
+                    f"slugs must be lowercase ASCII letters, digits and hyphens, and not "
+                    f"{', '.join(sorted(PRESS_RESERVED))}: {', '.join(bad)}")))
         return failed, warnings
 
 
@@ -108,6 +133,9 @@ def _settings(
             data_licence=plugin_config.data_licence,
         ),
         reported=plugin_config.reported.strip("/"),
+        press_dir=plugin_config.press_dir.strip("/"),
+        contests=tuple(Contest(k.slug, k.name, k.year, k.organiser, k.rules_url)
+                       for k in plugin_config.contests),
     )
 
 

@@ -180,18 +180,19 @@ def _populate(page: Page, config: MkDocsConfig, files: Files, md: markdown.Markd
         config._current_page = None
 
 
-def _files_outside(config: MkDocsConfig, skipped: str) -> Files:
-    """``get_files`` of MkDocs 1.6.1, without walking the top-level folder ``skipped``.
+def _files_outside(config: MkDocsConfig, skipped: set[str]) -> Files:
+    """``get_files`` of MkDocs 1.6.1, without walking the top-level folders ``skipped``.
 
-    An incremental build renders a few pages; walking the 50,000 entry files
-    only to drop them (the plugin publishes entries itself) would cost a second.
+    An incremental build renders a few pages; walking the 50,000 entry files (or
+    the press records) only to drop them (the plugin publishes them itself) would
+    cost a second.
     """
     found: list[File] = []
     conflicting: list[tuple[File, File]] = []
     for source_dir, dirnames, filenames in os.walk(config.docs_dir, followlinks=True):
         relative_dir = os.path.relpath(source_dir, config.docs_dir)
         if relative_dir == ".":
-            dirnames[:] = [d for d in dirnames if d != skipped]
+            dirnames[:] = [d for d in dirnames if d not in skipped]
         dirnames.sort()
         filenames.sort(key=_file_sort_key)
         by_dest: dict[str, File] = {}
@@ -227,7 +228,8 @@ def _read_everything(
         files.add_files_from_theme(env, config)
     else:  # the theme's own files are unchanged, or the build would not be partial
         plugin = config.plugins[PLUGIN_NAME]
-        files = _files_outside(config, plugin.config.entries_dir.strip("/"))
+        files = _files_outside(config, {plugin.config.entries_dir.strip("/"),
+                                        plugin.config.press_dir.strip("/")})
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)

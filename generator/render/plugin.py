@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
@@ -68,6 +68,21 @@ def new_search_index(saved: Path | None = None, salt: str = "") -> SearchIndex:
     from generator.publish.searchindex import SearchIndex
 
     return (saved and SearchIndex.restore(saved, salt)) or SearchIndex()
+
+
+def nav_sources(items: Any) -> set[str]:
+    """Source URIs of the pages the nav config names: every build must have them read."""
+    found: set[str] = set()
+    if isinstance(items, str):
+        if items.endswith(".md"):
+            found.add(items)
+    elif isinstance(items, dict):
+        for value in items.values():
+            found |= nav_sources(value)
+    elif isinstance(items, list):
+        for value in items:
+            found |= nav_sources(value)
+    return found
 
 
 def site_key(site_dir: Path) -> str:
@@ -191,12 +206,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         plan = self.plan or self._own_plan(config)
         self.plan = plan
 
-        prefix = self.settings.entries_dir + "/"
+        prefixes = (self.settings.entries_dir + "/", self.settings.press_dir + "/")
         # Entry files and their images are published at /mo-hinh/<id>/, never at
         # their place in the content folder, which follows the province.
         # The reported figures are published as a table of /thong-ke/ and its CSV, with
-        # their sources; the editors' YAML file itself is not.
-        kept = [f for f in files if not f.src_uri.startswith(prefix)
+        # their sources, and the press records on the entries' pages: the editors' YAML
+        # files themselves are not.
+        kept = [f for f in files if not f.src_uri.startswith(prefixes)
                 and f.src_uri != self.settings.reported]
         # MkDocs calls the home page's URL "./": the sitemap wants the site root.
         self._doc_urls = [f.url.removeprefix("./") for f in kept
@@ -211,6 +227,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if wanted is None or page.src_uri in wanted.pages:
                 out.append(File.generated(config, page.src_uri, content=_page_source(page)))
         if wanted is not None and wanted.preview:
+            # The nav's pages too, read but not rendered (generator/render/loop.py): the
+            # nav names them.
+            for uri in nav_sources(config.nav) - wanted.pages:
+                listed = plan.site_pages.pages.get(uri)
+                if listed is not None:
+                    out.append(File.generated(config, uri, content=_page_source(listed)))
             return out
         published = self.statics()
         if wanted is None:
@@ -336,6 +358,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             year_url=lambda year: urls.index(urls.YEARS, year),
             kind_url=lambda kind: urls.index(urls.KINDS, kind.slug),
         )
+        env.globals["dvk_contests"] = {contest.slug: contest for contest in
+                                       (self.settings.contests if self.settings else ())}
         # The policy again in each page's head, for hosts that send no headers (theme/main.html).
         env.globals["dvk_csp_meta"] = csp(meta=True)
         return env

@@ -1,0 +1,159 @@
+"""Press records checked against each other and against the entries.
+
+Each file is read alone (``generator.load.press``); here they are checked
+together: the models each names exist (an old id, kept in an entry's
+``redirect_from``, counts as that entry), the contest is one the config
+declares, no article is filed twice, and none is dated after today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.core.errors import Problem, display_path
+from generator.core.model import Entry
+from generator.core.press import PressRecord
+from generator.core.settings import Settings
+from generator.load.press import press_files, read_press
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """The entry ids a press record may name: each current id, and each old id with the
+    current id it redirects to."""
+
+    ids: set[str]
+    moved: dict[str, str]
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> Models:
+        """The ids of ``entries``."""
+        listed = list(entries)
+        return cls({e.id for e in listed}, {old: e.id for e in listed for old in e.redirect_from})
+
+
+def load_press(
+    settings: Settings, models: Models, paths: Sequence[str] | None = None,
+    today: dt.date | None = None,
+) -> tuple[tuple[PressRecord, ...], list[Problem]]:
+    """The press records of ``paths`` (default: every one), checked, newest first; and every
+    problem of any of them. Named paths are checked against the others' URLs too."""
+    records: list[PressRecord] = []
+    problems: list[Problem] = []
+    named = paths is not None
+    for path in paths if paths is not None else press_files(settings):
+        record, found = read_press(Path(path), settings)
+        problems.extend(found)
+        if record is not None:
+            records.append(record)
+    filed = _urls_filed(settings, {r.rel_path for r in records}) if named else {}
+    checked, found = check_press(records, models, settings, today or dt.date.today(), filed)
+    return checked, problems + found
+
+
+_URL_LINE = re.compile(r"^url:[ \t]*['\"]?(https?://[^'\"\s]+)", re.M)
+
+
+def _urls_filed(settings: Settings, skipped: set[str]) -> dict[str, str]:
+    """The URL of each press record but ``skipped`` (relative paths), as messages show its file.
+
+    A check of a few files reads the others' ``url:`` lines only, not their YAML:
+    20,000 of them take a second this way. A URL the loader would normalise
+    differently (a missing "/" after the host) may escape it; the full check,
+    which reads every file, does not.
+    """
+    found: dict[str, str] = {}
+    for path in press_files(settings):
+        relative = Path(path).relative_to(settings.content_dir).as_posix()
+        if relative in skipped:
+            continue
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        match = _URL_LINE.search(text)
+        if match:
+            found.setdefault(match.group(1), display_path(Path(path), settings.root))
+    return found
+
+
+def newest_first(records: Iterable[PressRecord]) -> tuple[PressRecord, ...]:
+    """Articles by date, newest first; one day's in title order."""
+    by_title = sorted(records, key=lambda r: (r.title, r.id))
+    return tuple(sorted(by_title, key=lambda r: r.date, reverse=True))
+
+
+def check_press(
+    records: Sequence[PressRecord], models: Models, settings: Settings, today: dt.date,
+    filed: dict[str, str] | None = None,
+) -> tuple[tuple[PressRecord, ...], list[Problem]]:
+    """The records with their models' current ids, and the problems between files.
+
+    ``filed``: the URLs of articles filed in other files, by the file shown.
+    """
+    ids, moved = models.ids, models.moved
+    contests = {contest.slug for contest in settings.contests}
+    first_with: dict[str, str] = dict(filed or {})
+    """An article's URL -> the file it was first found in, as messages show it."""
+    problems: list[Problem] = []
+    checked: list[PressRecord] = []
+    for record in records:
+        shown = display_path(settings.content_dir / record.rel_path, settings.root)
+        found: list[tuple[str, str, tuple[str, str], str]] = []
+        """(line key, field shown, (vi, en), rule) of each problem of this record."""
+        current_ids: dict[str, None] = {}
+        for index, model in enumerate(record.models):
+            current = model if model in ids else moved.get(model)
+            if current is None:
+                found.append((f"models.{index}", f"models[{index}]", _unknown_model(model, ids),
+                              "unknown-model"))
+            else:
+                current_ids[current] = None
+        if record.contest is not None and record.contest not in contests:
+            found.append(("contest", "contest", _unknown_contest(record.contest, contests),
+                          "unknown-contest"))
+        if record.url is not None:
+            first = first_with.setdefault(record.url, shown)
+            if first != shown:
+                found.append(("url", "url", (
+                    f"bài này đã có trong {first}; mỗi bài chỉ ghi một tệp: gộp các mô hình "
+                    "vào `models:` của tệp kia rồi xóa tệp này",
+                    f"this article is already filed in {first}; file each article once: "
+                    "add the models to that file's `models:` and delete this one"),
+                    "duplicate-article"))
+        if record.date > today:
+            found.append(("date", "date", (
+                f"ngày đăng {record.date.isoformat()} ở sau hôm nay ({today.isoformat()}); "
+                "kiểm tra lại ngày, tháng, năm",
+                f"the date {record.date.isoformat()} is after today ({today.isoformat()}); "
+                "check the day, month and year"), "future-date"))
+        problems.extend(Problem(shown, record.lines.get(key, 1), where, vi, en, rule=rule)
+                        for key, where, (vi, en), rule in found)
+        if not found:
+            checked.append(replace(record, models=tuple(current_ids)))
+    return newest_first(checked), problems
+
+
+def _unknown_model(model: str, ids: set[str]) -> tuple[str, str]:
+    close = difflib.get_close_matches(model, ids, n=1)
+    hint_vi = f"; có phải \"{close[0]}\"?" if close else ""
+    hint_en = f"; did you mean \"{close[0]}\"?" if close else ""
+    return (f"không có mô hình mã \"{model}\"{hint_vi} Ghi mã (id) trong tệp mô hình",
+            f"no model has the id \"{model}\"{hint_en} Give the id from the entry file")
+
+
+def _unknown_contest(contest: str, contests: set[str]) -> tuple[str, str]:
+    if not contests:
+        return (f"cuộc thi \"{contest}\" chưa được khai báo: site_config.yml chưa có cuộc thi "
+                "nào (mục `contests:` của plugin dvk)",
+                f"the contest \"{contest}\" is not declared: site_config.yml declares none "
+                "(the dvk plugin's `contests:`)")
+    known = ", ".join(sorted(contests))
+    return (f"cuộc thi \"{contest}\" chưa được khai báo trong site_config.yml; dùng một "
+            f"trong: {known}",
+            f"the contest \"{contest}\" is not declared in site_config.yml; use one of: {known}")

@@ -21,7 +21,7 @@ test: $(VENV)/.installed-test node_modules/.installed chromium java git-restore-
 bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-screenshots: $(VENV)/.installed-test chromium ## photograph /thong-ke/ of the bundled site into docs/screenshots/
+screenshots: $(VENV)/.installed-test chromium ## photograph /thong-ke/, a press section and a contest page into docs/screenshots/
 	$(BIN)/python -m bench.screenshots
 
 lint: $(VENV)/.installed-test

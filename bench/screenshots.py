@@ -1,13 +1,22 @@
-"""Screenshots of /thong-ke/ for docs/screenshots/: ``python -m bench.screenshots``.
+"""Screenshots for docs/screenshots/: ``python -m bench.screenshots``.
 
 Builds the bundled content (content/, the real entries) with the repo's config into a
-temporary folder, serves it on 127.0.0.1 and photographs the page in Debian's Chromium
+temporary folder, serves it on 127.0.0.1 and photographs, in Debian's Chromium
 (Playwright), light and dark, on a 360 × 800 phone (the whole page) and a 1280 × 900
-desktop. ``make screenshots`` runs it; run it again after a change to the charts.
+desktop:
+
+- /thong-ke/;
+- the press section of "Ký túc xá vùng biên" (the seed article about it);
+- a contest's page. The bundled site has no contest, so that one is built from the
+  bundled content plus a synthetic contest, entry and articles ("thử nghiệm"), made
+  here for the picture and never published.
+
+``make screenshots`` runs it; run it again after a change to those pages.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -26,25 +35,59 @@ SIZES = {"360": (360, 800, True), "1280": (1280, 900, False)}
 SCHEMES = {"light": "light", "dark": "dark"}
 
 
-def build_bundled(folder: Path) -> Path:
-    """Build content/ with site_config.yml into ``folder``; return the site folder."""
+ENTRY_PRESS = ("mo-hinh/ky-tuc-xa-vung-bien-nghe-an/", "section.dvk-press", "bao-chi-mo-hinh")
+CONTEST = {"slug": "giai-thu-nghiem", "name": "Giải báo chí thử nghiệm", "year": 2024,
+           "organiser": "Ban tổ chức thử nghiệm", "rules_url": "https://example.org/the-le"}
+
+
+def build_bundled(folder: Path, content: Path = REPO / "content",
+                  **plugin: object) -> Path:
+    """Build ``content`` with site_config.yml (and ``plugin`` options) into ``folder``."""
     config = yaml_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(REPO / "content")
+    config["docs_dir"] = str(content)
     config["theme"]["custom_dir"] = str(REPO / "theme")
     config["site_dir"] = str(folder / "site")
+    for item in config["plugins"]:
+        if isinstance(item, dict) and "dvk" in item:
+            item["dvk"].update(plugin)
     config_file = folder / "site_config.yml"
+    folder.mkdir(parents=True, exist_ok=True)
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     if dvk.main(["build", "--config", str(config_file)]) != 0:
         raise SystemExit("the bundled site did not build")
     return folder / "site"
 
 
-def shoot(site: Path, out: Path, page: str = PAGE) -> list[Path]:
-    """Photograph ``page`` of ``site`` at every size and scheme into ``out``."""
+def _with_a_contest(folder: Path) -> Path:
+    """The bundled content plus a synthetic entry, contest and three articles about it."""
+    content = folder / "content"
+    shutil.copytree(REPO / "content", content)
+    entry = {"id": "thu-nghiem-vuon-nha", "title": "Thử nghiệm vườn nhà", "province": "hue",
+             "field": "kinh-te", "kind": "tap-the", "summary": "Mô hình thử nghiệm.",
+             "started": 2024, "sources": [{"title": "Bài thử nghiệm"}]}
+    (content / "mo-hinh" / "hue").mkdir(parents=True, exist_ok=True)
+    (content / "mo-hinh" / "hue" / "thu-nghiem-vuon-nha.md").write_text(
+        "---\n" + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False) + "---\n",
+        encoding="utf-8")
+    for number, (outlet, day) in enumerate((("Báo Thử Nghiệm", 2), ("Đài Thử Nghiệm", 9),
+                                            ("Báo Thử Nghiệm", 16)), start=1):
+        record = {"title": f"Bài dự thi thử nghiệm số {number}", "outlet": outlet,
+                  "author": "Tác giả thử nghiệm", "date": f"2024-09-{day:02d}",
+                  "url": f"https://example.org/bai-{number}", "language": "vi",
+                  "models": ["thu-nghiem-vuon-nha"], "contest": CONTEST["slug"]}
+        (content / "bao-chi" / f"thu-nghiem-{number}.yml").write_text(
+            yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return content
+
+
+def shoot(site: Path, out: Path, page: str = PAGE, element: str = "",
+          stem: str = "") -> list[Path]:
+    """Photograph ``page`` of ``site`` (or its ``element`` only) at every size and scheme
+    into ``out``, as ``<stem>-<width>-<scheme>.png``."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
-    stem = page.strip("/").replace("/", "-") or "trang-chu"
+    stem = stem or page.strip("/").replace("/", "-") or "trang-chu"
     made: list[Path] = []
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
@@ -60,7 +103,10 @@ def shoot(site: Path, out: Path, page: str = PAGE) -> list[Path]:
                     tab.wait_for_load_state("networkidle")
                     tab.evaluate("document.fonts.ready.then(() => true)")
                     path = out / f"{stem}-{size}-{name}.png"
-                    tab.screenshot(path=str(path), full_page=whole)
+                    if element:
+                        tab.locator(element).screenshot(path=str(path))
+                    else:
+                        tab.screenshot(path=str(path), full_page=whole)
                     made.append(path)
                     context.close()
         finally:
@@ -73,8 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     out = Path(args[0]) if args else REPO / "docs" / "screenshots"
     with tempfile.TemporaryDirectory(prefix="dvk-screenshots-") as folder:
-        site = build_bundled(Path(folder))
-        for path in shoot(site, out):
+        site = build_bundled(Path(folder) / "bundled")
+        made = shoot(site, out)
+        page, element, stem = ENTRY_PRESS
+        made += shoot(site, out, page, element, stem)
+        contest = build_bundled(Path(folder) / "contest", _with_a_contest(Path(folder)),
+                                contests=[CONTEST])
+        made += shoot(contest, out, f"bao-chi/{CONTEST['slug']}/", stem="bao-chi-cuoc-thi")
+        for path in made:
             print(path)
     return 0
 

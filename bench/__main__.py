@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.engines import table as engines_table
-from bench.run import CheckResult, SizeResult, check_table, run_bench, table
+from bench.run import PRESS_SHARE, CheckResult, SizeResult, check_table, run_bench, table
 from bench.searchonly import bench_search, search_table
 
 
@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--serve-edits", type=int, default=5,
                         help="entries saved under dvk serve, each timed to its page and "
                              "search showing it (0: none)")
+    parser.add_argument("--press-share", type=float, default=PRESS_SHARE,
+                        help="press records per entry in the corpus (the peer builds none)")
     parser.add_argument("--search-only", action="store_true",
                         help="build and measure the search index alone (for 250,000 entries)")
     args = parser.parse_args(argv)
@@ -54,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results = run_bench(sizes, Path(args.work), args.runs, args.queries, out=Path(args.out),
                         say=say, checks_only=args.checks_only,
-                        serve_edits=args.serve_edits)
+                        serve_edits=args.serve_edits, press_share=args.press_share)
     checks = [r for r in results if isinstance(r, CheckResult)]
     sized = [r for r in results if isinstance(r, SizeResult)]
     print(check_table(checks) if checks else table(sized))

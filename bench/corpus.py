@@ -11,6 +11,7 @@ ninh, 507 xây dựng hệ thống chính trị). A few entries carry a small JP
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import random
@@ -115,9 +116,10 @@ class Corpus:
 
 def make_corpus(
     root: Path, size: int, *, seed: int = 2024, theme_dir: Path, base_config: Path,
-    registry: ProvinceRegistry | None = None,
+    registry: ProvinceRegistry | None = None, press: int = 0,
 ) -> Corpus:
-    """Write a synthetic site of ``size`` entries under ``root`` (replacing it)."""
+    """Write a synthetic site of ``size`` entries and ``press`` press records under ``root``
+    (replacing it)."""
     registry = registry or default_registry()
     rng = random.Random(seed)
     words = Zipf(syllables(), rng)
@@ -174,7 +176,43 @@ def make_corpus(
             paragraphs[1:4]) + "\n\n## Kết quả\n\n" + paragraphs[4] + "\n"
         front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         (folder / f"{entry_id}.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    add_press(content, size, press, random.Random(seed + 1), words)
     return Corpus(root, size)
+
+
+OUTLETS = 60
+"""Outlets the synthetic articles appear in: national papers, and each province's own."""
+
+
+def add_press(content: Path, size: int, count: int, rng: random.Random, words: Zipf) -> None:
+    """Write ``count`` press records about the ``size`` entries into ``content``/bao-chi/.
+
+    Coverage is skewed as the press is: a few models are written about again and again,
+    most never (at 20,000 articles for 50,000 models, about three in five have none).
+    """
+    if not count:
+        return
+    folder = content / "bao-chi"
+    folder.mkdir(parents=True, exist_ok=True)
+    outlets = ["Báo " + " ".join(words.draw(2)).title() for _ in range(OUTLETS)]
+    outlet_weights = [1 / rank for rank in range(1, OUTLETS + 1)]
+    for number in range(count):
+        # Half the mentions go to one model in ten, the rest to any model.
+        models = sorted({rng.randrange(max(1, size // 10)) * 10 % size if rng.random() < 0.5
+                         else rng.randrange(size)
+                         for _ in range(rng.choice((1, 1, 1, 2, 3)))})
+        year = rng.choice(YEARS)
+        data = {
+            "title": " ".join(words.draw(rng.randint(6, 12))).capitalize(),
+            "outlet": rng.choices(outlets, weights=outlet_weights)[0],
+            "author": " ".join(words.draw(3)).title(),
+            "date": dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+            "url": f"https://bao.example/{year}/bai-{number:06d}",
+            "language": "vi",
+            "models": [f"mo-hinh-{model:06d}" for model in models],
+        }
+        (folder / f"bai-{number:06d}.yml").write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _jpeg(rng: random.Random) -> bytes:

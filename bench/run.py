@@ -3,7 +3,8 @@
 For each size it generates a corpus (``bench.corpus``), then measures, in
 one run and on the same machine:
 
-- a cold full build (every page, the search index, every artefact);
+- a cold full build (every page, the search index, every artefact), of a corpus with
+  0.4 press records per entry (``--press-share``);
 - a rebuild with nothing changed, and a rebuild after editing one entry;
 - the peak memory of the whole process tree, and the size of ``site/``;
 - ``dvk check`` of one entry (what an editor and the pull-request check run),
@@ -37,6 +38,8 @@ from bench.corpus import Corpus, make_corpus
 from generator.core.errors import DvkError
 from generator.core.settings import CACHE_DIR, cache_dir
 
+PRESS_SHARE = 0.4
+"""Press records per entry in the corpus: 20,000 articles at 50,000 entries."""
 REPO_FILES = Path(__file__).resolve().parent.parent
 """The project checkout, for its theme and site_config.yml."""
 
@@ -269,7 +272,7 @@ def _site_size(site: Path) -> tuple[float, int]:
 
 def bench_size(
     size: int, work: Path, runs: int, queries: int, say: Callable[[str], None], *,
-    serve_edits: int = 5,
+    serve_edits: int = 5, press_share: float = PRESS_SHARE,
 ) -> SizeResult:
     """Measure one corpus size."""
     from bench.engines import asked_of
@@ -281,7 +284,8 @@ def bench_size(
     say(f"[{size}] generating the corpus")
     set_aside(work / f"n{size}")  # an earlier bench's corpus, site and cache
     corpus = make_corpus(work / f"n{size}", size, theme_dir=REPO_FILES / "theme",
-                         base_config=REPO_FILES / "site_config.yml")
+                         base_config=REPO_FILES / "site_config.yml",
+                         press=round(size * press_share))
     site = corpus.root / "site"
     cold, unchanged, edited, hugo, pagefind = [], [], [], [], []
     one, one_cold, whole = [], [], []
@@ -350,6 +354,7 @@ def table(results: Sequence[SizeResult]) -> str:
 def run_bench(
     sizes: Sequence[int], work: Path, runs: int, queries: int, *, out: Path,
     say: Callable[[str], None], checks_only: bool = False, serve_edits: int = 5,
+    press_share: float = PRESS_SHARE,
 ) -> list[SizeResult] | list[CheckResult]:
     """Measure every size, write ``out`` (JSON) and return the results."""
     started = time.perf_counter()
@@ -360,7 +365,8 @@ def run_bench(
             results = [bench_checks(size, work, runs, say) for size in sizes]
             rows = [asdict(r) for r in results]
         else:
-            results = [bench_size(size, work, runs, queries, say, serve_edits=serve_edits)
+            results = [bench_size(size, work, runs, queries, say, serve_edits=serve_edits,
+                                  press_share=press_share)
                        for size in sizes]
             rows = [{**asdict(r), "peer_total": r.peer_total, "ratio": r.ratio}
                     for r in results]

@@ -138,6 +138,16 @@ def test_an_article_filed_later_reaches_its_pages_incrementally(covered: Site) -
     assert [item["text"] for item in items] == [
         "05/01/2025 Bài mới về mô hình chưa ai viết"]
     assert untouched.stat().st_mtime_ns == stamp
+    # Edited, then deleted: the next builds (each restoring the records kept in the build
+    # cache) show the edit, then nothing.
+    _record(covered, "2025-01-moi", {**OLDER, "title": "Tên bài đã sửa",
+                                     "date": dt.date(2025, 1, 5), "models": ["chua-co-bai"]})
+    assert covered.run("build") == 0
+    assert [i["text"] for i in _press(covered.html("mo-hinh/chua-co-bai/"))[1]] == [
+        "05/01/2025 Tên bài đã sửa"]
+    (covered.content / "bao-chi" / "2025-01-moi.yml").unlink()
+    assert covered.run("build") == 0
+    assert _press(covered.html("mo-hinh/chua-co-bai/"))[1] == []
 
 
 def _problems(site: Site, capsys: pytest.CaptureFixture[str]) -> list[str]:

@@ -32,6 +32,7 @@ from generator.build.state import (
 )
 from generator.catalogue.catalogue import Catalogue, load_catalogue
 from generator.check.file import EntryCache
+from generator.check.press import PressCache
 from generator.core import cachefile, urls
 from generator.core.cachefile import collector_on_new_objects, collector_paused
 from generator.core.errors import Problem
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.commands.serve")
 SEARCH_INDEX = "search-index.pickle"
 ROWS = "open-data-rows.pickle"
+PRESS = "press-records.pickle"
 """In the build cache: what a build keeps for the next process, so an edit rebuilds fast."""
 
 
@@ -82,16 +84,18 @@ def load(config_file: Path, *, strict: bool = False) -> Loaded:
 
 
 def check(config: MkDocsConfig, *, strict: bool = False, cache: EntryCache | None = None,
-          entry_files: dict[str, tuple[int, int]] | None = None) -> Loaded:
+          now: Inputs | None = None, press: PressCache | None = None) -> Loaded:
     """Check every entry of a loaded config; raise ``ContentErrors`` on any error.
 
-    ``entry_files``, the (size, mtime) of each file in the entries folder when the
-    caller has just listed them, saves listing and stat-ing them again.
+    ``now``, the inputs the caller has just listed (the (size, mtime) of each entry
+    file and press record), saves listing and stat-ing them again.
     """
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, ShowcasePlugin)
     settings = settings_from(plugin.config, config)
-    catalogue = load_catalogue(settings, strict=strict, cache=cache, listed=entry_files)
+    catalogue = load_catalogue(
+        settings, strict=strict, cache=cache, listed=now.entry_files if now else None,
+        press=press, press_listed=now.press_files if now else None)
     return Loaded(config, plugin, catalogue)
 
 
@@ -138,6 +142,8 @@ class Builder:
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read, by this process or saved by another: what makes a rebuild fast."""
+        self.press_cache = PressCache()
+        """Press records already read, likewise."""
         self._restored = False
         self.search_index: SearchIndex | None = None
         """The search index of the last build, which the next one updates by what changed."""
@@ -258,11 +264,13 @@ class Builder:
             assert isinstance(plugin, ShowcasePlugin)
             settings = settings_from(plugin.config, config)
             self.entry_cache.restore(store, now.shared, settings, default_registry())
+            self.press_cache.restore(store.with_name(PRESS), now.shared)
         try:
-            return check(config, strict=self.strict, cache=self.entry_cache,
-                         entry_files=now.entry_files)
+            return check(config, strict=self.strict, cache=self.entry_cache, now=now,
+                         press=self.press_cache)
         finally:  # what was read stays read, even when an entry has an error
             self.entry_cache.save(store, now.shared)
+            self.press_cache.save(store.with_name(PRESS), now.shared)
 
     def _full(self, loaded: Loaded) -> None:
         with (staging_folder(loaded.config) as (staging, final),

@@ -88,6 +88,8 @@ class Inputs:
     entry_files: dict[str, tuple[int, int]]
     """The path -> (size, mtime) of each file in the entries folder (entry files and
     their images), as found while digesting them."""
+    press_files: dict[str, tuple[int, int]]
+    """The same for the press records' folder."""
 
 
 def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
@@ -114,9 +116,11 @@ def inputs(config: MkDocsConfig, *, strict: bool) -> Inputs:
     entries = hashlib.sha256()
     entry_files: dict[str, tuple[int, int]] = {}
     _files_state(entries_dir, entries, entries=entry_files)
-    _files_state(press_dir, entries)  # an article edited re-renders the pages that list it
+    press_files: dict[str, tuple[int, int]] = {}
+    # An article edited re-renders the pages that list it, not the site.
+    _files_state(press_dir, entries, entries=press_files)
     entries.update(head(docs).encode())  # a commit changes pages' "last updated" dates
-    return Inputs(shared.hexdigest(), entries.hexdigest(), entry_files)
+    return Inputs(shared.hexdigest(), entries.hexdigest(), entry_files, press_files)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from copy import copy
 from dataclasses import dataclass, field, replace
 
 from generator.check.file import EntryCache
+from generator.check.press import PressCache
 from generator.check.run import check_all, title_order
 from generator.core.errors import Problem
 from generator.core.model import Entry, FieldOfWork, Kind
@@ -162,9 +163,11 @@ def _group_key(entry: Entry) -> tuple[int, bytes, bytes]:
 def load_catalogue(
     settings: Settings, registry: ProvinceRegistry | None = None, *, strict: bool = False,
     cache: EntryCache | None = None, listed: dict[str, tuple[int, int]] | None = None,
+    press: PressCache | None = None, press_listed: dict[str, tuple[int, int]] | None = None,
 ) -> Catalogue:
     """Check every entry (``check_all``) and index the result; raise ``ContentErrors`` on errors."""
     registry = registry or default_registry()
-    checked = check_all(settings, registry, strict=strict, cache=cache, listed=listed)
+    checked = check_all(settings, registry, strict=strict, cache=cache, listed=listed,
+                        press=press, press_listed=press_listed)
     return Catalogue(settings, registry, checked.entries, checked.warnings, checked.reported,
                      checked.press)

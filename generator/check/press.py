@@ -15,11 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.core import cachefile
 from generator.core.errors import Problem, display_path
 from generator.core.model import Entry
 from generator.core.press import PressRecord
 from generator.core.settings import Settings
-from generator.load.press import press_files, read_press
+from generator.load.listing import sort_paths
+from generator.load.listing import stamp as file_stamp
+from generator.load.press import EXTENSIONS, press_files, read_press
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,20 +40,79 @@ class Models:
         return cls({e.id for e in listed}, {old: e.id for e in listed for old in e.redirect_from})
 
 
+Read = tuple[tuple[int, int], PressRecord | None, list[Problem]]
+"""A press record file as read: its (size, mtime), the record, its problems."""
+
+
+class PressCache:
+    """Press records already read, reused while their files' size and mtime are unchanged.
+
+    20,000 records take 2.3 s to read and validate; ``dvk build`` keeps them in the build
+    cache (one file: a record is a few hundred bytes) and ``dvk serve`` in memory, so
+    that an edit reads again only the files that changed.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[str, Read] = {}
+        self.changed = False
+        """Whether a file was read since the cache was restored or saved."""
+
+    def read(self, path: str, settings: Settings,
+             stamp: tuple[int, int] | None) -> tuple[PressRecord | None, list[Problem]]:
+        """The record at ``path`` (and its problems), read again only if it changed."""
+        stamp = stamp or file_stamp(path)
+        known = self._read.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1], known[2]
+        record, problems = read_press(Path(path), settings)
+        self._read[path] = (stamp, record, problems)
+        self.changed = True
+        return record, problems
+
+    def keep_only(self, paths: Iterable[str]) -> None:
+        """Forget the files that are gone."""
+        wanted = set(paths)
+        for gone in [path for path in self._read if path not in wanted]:
+            del self._read[gone]
+            self.changed = True
+
+    def save(self, path: Path, salt: str) -> None:
+        """Keep the records in ``path`` for the next process, under ``salt``."""
+        if self.changed:
+            cachefile.save(path, salt, self._read)
+            self.changed = False
+
+    def restore(self, path: Path, salt: str) -> None:
+        """Take the records ``save`` kept in ``path`` under ``salt``, if any."""
+        saved = cachefile.load(path, salt)
+        if isinstance(saved, dict):
+            self._read.update(saved)
+
+
 def load_press(
     settings: Settings, models: Models, paths: Sequence[str] | None = None,
-    today: dt.date | None = None,
+    today: dt.date | None = None, *, cache: PressCache | None = None,
+    stamps: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[tuple[PressRecord, ...], list[Problem]]:
     """The press records of ``paths`` (default: every one), checked, newest first; and every
-    problem of any of them. Named paths are checked against the others' URLs too."""
+    problem of any of them. Named paths are checked against the others' URLs too.
+
+    ``stamps``: the (size, mtime) of the press files, when the caller listed them already.
+    """
     records: list[PressRecord] = []
     problems: list[Problem] = []
     named = paths is not None
-    for path in paths if paths is not None else press_files(settings):
-        record, found = read_press(Path(path), settings)
+    if paths is None:
+        paths = sort_paths(p for p in stamps if p.endswith(EXTENSIONS)) if stamps is not None \
+            else press_files(settings)
+    cache = cache or PressCache()
+    for path in paths:
+        record, found = cache.read(path, settings, (stamps or {}).get(path))
         problems.extend(found)
         if record is not None:
             records.append(record)
+    if not named:
+        cache.keep_only(paths)
     filed = _urls_filed(settings, {r.rel_path for r in records}) if named else {}
     checked, found = check_press(records, models, settings, today or dt.date.today(), filed)
     return checked, problems + found

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.check.file import EntryCache, check_file
 from generator.check.partial import new_entry_warnings
-from generator.check.press import Models, load_press
+from generator.check.press import Models, PressCache, load_press
 from generator.check.rules import check_ids
 from generator.core.errors import Problem, raise_on_errors
 from generator.core.model import Entry
@@ -75,6 +75,7 @@ def title_order(entry: Entry) -> tuple[bytes, str]:
 def check_all(
     settings: Settings, registry: ProvinceRegistry | None = None, *, strict: bool = False,
     cache: EntryCache | None = None, listed: dict[str, tuple[int, int]] | None = None,
+    press: PressCache | None = None, press_listed: dict[str, tuple[int, int]] | None = None,
 ) -> Checked:
     """Check every entry; raise ``ContentErrors`` with all problems if any is an error.
 
@@ -82,7 +83,7 @@ def check_all(
 
     ``listed`` maps each file of the entries folder (entry files and images) to
     its (size, mtime), when the caller has just listed the folder: it is not
-    listed again.
+    listed again. ``press`` and ``press_listed`` are the same for the press records.
     """
     registry = registry or default_registry()
     problems: list[Problem] = []
@@ -102,11 +103,12 @@ def check_all(
     problems.extend(editorial_links_outside(settings))
     reported, found = load_reported(settings, registry)
     problems.extend(found)
-    press, found = load_press(settings, Models.of(entries))
+    records, found = load_press(settings, Models.of(entries), cache=press,
+                                stamps=press_listed)
     problems.extend(found)
     warnings = raise_on_errors(problems, strict=strict, checked=len(paths))
     ordered = tuple(sorted(entries, key=title_order))
-    return Checked(ordered, warnings, reported, len(paths), press)
+    return Checked(ordered, warnings, reported, len(paths), records)
 
 
 def check_site(settings: Settings, *, strict: bool = False) -> Checked:

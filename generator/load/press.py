@@ -29,6 +29,7 @@ from generator.load.frontmatter import (
     mapping_items,
     read_yaml_file,
 )
+from generator.load.listing import sort_paths
 from generator.load.messages import schema_message
 from generator.load.yamlguard import parse_yaml
 
@@ -46,11 +47,10 @@ _MAY_BE_NULL = {
 def press_files(settings: Settings) -> list[str]:
     """Every press record file, in a stable order (none without the folder)."""
     found: list[str] = []
-    for folder, dirnames, filenames in os.walk(settings.press_path):
-        dirnames.sort()
-        found.extend(os.path.join(folder, name) for name in sorted(filenames)  # noqa: PTH118
+    for folder, _, filenames in os.walk(settings.press_path):
+        found.extend(os.path.join(folder, name) for name in filenames  # noqa: PTH118
                      if name.endswith(EXTENSIONS))
-    return found
+    return sort_paths(found)
 
 
 def _message(error: Any) -> tuple[str, str, str]:

@@ -145,9 +145,14 @@ def test_an_article_filed_later_reaches_its_pages_incrementally(covered: Site) -
     assert covered.run("build") == 0
     assert [i["text"] for i in _press(covered.html("mo-hinh/chua-co-bai/"))[1]] == [
         "05/01/2025 Tên bài đã sửa"]
+    table, feed = covered.out / "du-lieu/bao-chi.csv", covered.out / "bao-chi/atom.xml"
+    assert "Tên bài đã sửa" in table.read_text("utf-8-sig")
+    assert "Tên bài đã sửa" in feed.read_text("utf-8")
     (covered.content / "bao-chi" / "2025-01-moi.yml").unlink()
     assert covered.run("build") == 0
     assert _press(covered.html("mo-hinh/chua-co-bai/"))[1] == []
+    assert "Tên bài đã sửa" not in table.read_text("utf-8-sig")
+    assert "Tên bài đã sửa" not in feed.read_text("utf-8")
 
 
 def _problems(site: Site, capsys: pytest.CaptureFixture[str]) -> list[str]:

@@ -160,12 +160,12 @@ def check_press(
     """
     ids, moved = models.ids, models.moved
     contests = {contest.slug for contest in settings.contests}
-    first_with: dict[str, str] = dict(filed or {})
-    """An article's URL -> the file it was first found in, as messages show it."""
+    filed = filed or {}
+    first_with: dict[str, str] = {}
+    """An article's URL -> the file it was first found in, relative to the content folder."""
     problems: list[Problem] = []
     checked: list[PressRecord] = []
     for record in records:
-        shown = display_path(settings.content_dir / record.rel_path, settings.root)
         found: list[tuple[str, str, tuple[str, str], str]] = []
         """(line key, field shown, (vi, en), rule) of each problem of this record."""
         current_ids: dict[str, None] = {}
@@ -179,26 +179,42 @@ def check_press(
         if record.contest is not None and record.contest not in contests:
             found.append(("contest", "contest", _unknown_contest(record.contest, contests),
                           "unknown-contest"))
-        if record.url is not None:
-            first = first_with.setdefault(record.url, shown)
-            if first != shown:
-                found.append(("url", "url", (
-                    f"bài này đã có trong {first}; mỗi bài chỉ ghi một tệp: gộp các mô hình "
-                    "vào `models:` của tệp kia rồi xóa tệp này",
-                    f"this article is already filed in {first}; file each article once: "
-                    "add the models to that file's `models:` and delete this one"),
-                    "duplicate-article"))
+        first = _filed_before(record, filed, first_with, settings)
+        if first is not None:
+            found.append(("url", "url", (
+                f"bài này đã có trong {first}; mỗi bài chỉ ghi một tệp: gộp các mô hình "
+                "vào `models:` của tệp kia rồi xóa tệp này",
+                f"this article is already filed in {first}; file each article once: "
+                "add the models to that file's `models:` and delete this one"),
+                "duplicate-article"))
         if record.date > today:
             found.append(("date", "date", (
                 f"ngày đăng {record.date.isoformat()} ở sau hôm nay ({today.isoformat()}); "
                 "kiểm tra lại ngày, tháng, năm",
                 f"the date {record.date.isoformat()} is after today ({today.isoformat()}); "
                 "check the day, month and year"), "future-date"))
-        problems.extend(Problem(shown, record.lines.get(key, 1), where, vi, en, rule=rule)
-                        for key, where, (vi, en), rule in found)
-        if not found:
+        if found:
+            shown = display_path(settings.content_dir / record.rel_path, settings.root)
+            problems.extend(Problem(shown, record.lines.get(key, 1), where, vi, en, rule=rule)
+                            for key, where, (vi, en), rule in found)
+        elif tuple(current_ids) == record.models:
+            checked.append(record)
+        else:  # an old id named, or one twice
             checked.append(replace(record, models=tuple(current_ids)))
     return newest_first(checked), problems
+
+
+def _filed_before(record: PressRecord, filed: dict[str, str], first_with: dict[str, str],
+                  settings: Settings) -> str | None:
+    """The file, as messages show it, where the article of ``record`` was filed already."""
+    if record.url is None:
+        return None
+    first = filed.get(record.url)
+    if first is None:
+        earlier = first_with.setdefault(record.url, record.rel_path)
+        if earlier != record.rel_path:
+            first = display_path(settings.content_dir / earlier, settings.root)
+    return first
 
 
 def _unknown_model(model: str, ids: set[str]) -> tuple[str, str]:

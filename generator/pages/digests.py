@@ -14,7 +14,7 @@ from typing import Any
 from generator.core.model import Entry, FieldOfWork
 from generator.core.press import PressRecord
 from generator.core.provinces import OldProvince, Province
-from generator.pages.views import EntryPage, VirtualPage
+from generator.pages.views import EntryPage, PressItem, VirtualPage
 
 
 def _feed(digest: Any, value: object) -> None:
@@ -32,7 +32,9 @@ def _feed(digest: Any, value: object) -> None:
         digest.update(f"O{value.name};".encode())
     elif isinstance(value, FieldOfWork):
         digest.update(f"F{value.slug};".encode())
-    elif isinstance(value, PressRecord):  # its file's digest; its models are fed as entries
+    elif isinstance(value, PressItem):
+        digest.update(_item_text(value).encode())
+    elif isinstance(value, PressRecord):  # its file's digest
         digest.update(f"R{value.digest};".encode())
     elif hasattr(type(value), "__dataclass_fields__"):
         kind: Any = type(value)
@@ -47,15 +49,28 @@ def _feed(digest: Any, value: object) -> None:
 def _feed_tuple(digest: Any, value: tuple[Any, ...]) -> None:
     if not value:
         digest.update(b"()")
-    elif isinstance(value[0], Entry):  # the hot path: a page's entries
+        return
+    if isinstance(value[0], Entry):  # the hot path: a page's entries
         digest.update(f"E{';'.join(e.digest for e in value)};".encode())
-    elif all(isinstance(item, str) for item in value):  # a pager's URLs
-        digest.update(f"S{chr(31).join(value)};".encode())
-    else:
-        digest.update(b"(")
-        for item in value:
-            _feed(digest, item)
-        digest.update(b")")
+        return
+    if isinstance(value[0], PressItem):  # a page's articles: 20,000 are listed thrice each
+        digest.update("".join(map(_item_text, value)).encode())
+        return
+    if isinstance(value[0], str):  # a pager's URLs
+        try:
+            digest.update(f"S{chr(31).join(value)};".encode())
+            return
+        except TypeError:  # a row of a table, (name, URL, count): fed item by item
+            pass
+    digest.update(b"(")
+    for item in value:
+        _feed(digest, item)
+    digest.update(b")")
+
+
+def _item_text(item: PressItem) -> str:
+    models = ";".join(entry.digest for entry in item.models)
+    return f"I{item.record.digest}:{models}:{item.contest.slug if item.contest else ''};"
 
 
 @cache

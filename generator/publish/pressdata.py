@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from typing import Any
@@ -24,6 +25,21 @@ from generator.publish.feeds import FEED_SIZE, moment, tag, with_self_link
 from generator.publish.opendata import csv_cell
 
 TITLE = "Báo chí viết về các mô hình"
+
+
+def press_key(catalogue: Catalogue) -> str:
+    """Changes whenever the press table would: each record's file and models."""
+    joined = "\n".join(f"{r.digest}:{','.join(r.models)}" for r in catalogue.press)
+    return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+
+
+def feed_key(catalogue: Catalogue, quiet: dt.datetime) -> str:
+    """Changes whenever the press feeds would: the newest articles and the entries they are
+    about (the feeds name them), or the date of an empty feed."""
+    newest = catalogue.press[:FEED_SIZE]
+    joined = "\n".join(f"{r.digest}:" + ",".join(catalogue.by_id[m].digest for m in r.models)
+                       for r in newest) if newest else quiet.isoformat()
+    return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
 
 
 def press_csv(records: tuple[PressRecord, ...]) -> bytes:

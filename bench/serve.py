@@ -30,13 +30,15 @@ REBUILT = "Đã dựng lại"
 """What ``dvk serve`` logs when a build ends (generator/build/serve.py)."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _get(url: str) -> str:
+def get_text(url: str) -> str:
+    """The body of ``url`` as text, or "" when it does not answer."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return str(response.read().decode("utf-8"))
@@ -75,7 +77,7 @@ class _Served:
         url = urls.entry(path.stem)  # the corpus names each file by its id
         saved = time.monotonic()
         path.write_text(text.replace("summary: ", f"summary: {word} ", 1), encoding="utf-8")
-        _until(lambda: word in _get(self.base + url), 120, "the edited page did not show")
+        _until(lambda: word in get_text(self.base + url), 120, "the edited page did not show")
         _until(lambda: _searchable(self.index, word, url), 120, "the edit was not searchable")
         shown = time.monotonic() - saved
         _until(lambda: self.builds() > builds, 300, "the build after the save did not end")
@@ -85,7 +87,7 @@ class _Served:
 def serve_latencies(root: Path, config: Path, edits: int, seed: int = 7) -> list[float]:
     """Seconds from each save to the entry's page and the search both showing the edit."""
     entries = sorted((root / "content" / "mo-hinh").rglob("*.md"))
-    port = _free_port()
+    port = free_port()
     served = _Served(f"http://127.0.0.1:{port}/",
                      cache_dir(root) / "serve" / "site" / urls.SEARCH_INDEX, root / "serve.log")
     with served.log.open("w") as out:
@@ -95,7 +97,7 @@ def serve_latencies(root: Path, config: Path, edits: int, seed: int = 7) -> list
             cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     chosen = random.Random(seed)
     try:
-        _until(lambda: _get(served.base) != "", 900, "not serving")
+        _until(lambda: get_text(served.base) != "", 900, "not serving")
         return [served.edit(chosen.choice(entries), f"quokka{chosen.randrange(10**6)}")
                 for _ in range(edits)]
     finally:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,13 +13,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 from search_reference import found_in_index
 
+from bench.serve import free_port, get_text
 from conftest import Site
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
@@ -36,7 +29,7 @@ def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
 @contextmanager
 def _serving(site: Site) -> Iterator[tuple[str, Path]]:
     """``dvk serve`` of ``site`` on a free port: its base URL and its log file."""
-    port = _free_port()
+    port = free_port()
     log = site.root / "serve.log"  # a file, not a pipe, which could fill and block the server
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -51,27 +44,19 @@ def _serving(site: Site) -> Iterator[tuple[str, Path]]:
         process.wait(timeout=20)
 
 
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except OSError:
-        return ""
-
-
 def test_serve_shows_the_site_and_reloads_an_edited_entry(site: Site) -> None:
     """An editor runs dvk serve, opens an entry, edits its title and sees the new one."""
     path = site.entry("xem-thu", title="Tên ban đầu")
     with _serving(site) as (base, log):
-        started = _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60)
+        started = _wait_for(lambda: "Tên ban đầu" in get_text(base + "mo-hinh/xem-thu/"), 60)
         assert started, log.read_text(encoding="utf-8")
-        home = _get(base)
+        home = get_text(base)
         assert '<html lang="vi"' in home
         # MkDocs' reload script is inline: the preview drops the pages' policy (serve.py).
         assert "livereload(" in home and "Content-Security-Policy" not in home
         path.write_text(path.read_text(encoding="utf-8").replace("Tên ban đầu", "Tên đã sửa"),
                         encoding="utf-8")
-        assert _wait_for(lambda: "Tên đã sửa" in _get(base + "mo-hinh/xem-thu/"), 30)
+        assert _wait_for(lambda: "Tên đã sửa" in get_text(base + "mo-hinh/xem-thu/"), 30)
         # One edit, one rebuild: reading the files must not count as changing them
         # (inotify reports opens and closes too), or the browser reloads forever.
         time.sleep(1)
@@ -101,17 +86,17 @@ def test_serve_keeps_the_last_good_site_and_refreshes_search(site: Site) -> None
             return False  # a file being replaced
 
     with _serving(site) as (base, log):
-        assert _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60), \
+        assert _wait_for(lambda: "Tên ban đầu" in get_text(base + "mo-hinh/xem-thu/"), 60), \
             log.read_text(encoding="utf-8")
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("province: nghe-an", "province: Nghệ Anh Hùng"),
                         encoding="utf-8")
         assert _wait_for(lambda: "province: tỉnh/thành không xác định" in log.read_text(
             encoding="utf-8"), 30), log.read_text(encoding="utf-8")
-        assert "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/")
+        assert "Tên ban đầu" in get_text(base + "mo-hinh/xem-thu/")
         path.write_text(text.replace("Tên ban đầu", "Tên đã sửa").replace(
             "Tóm tắt của mô hình thử.", "Hợp tác xã rau sạch."), encoding="utf-8")
-        assert _wait_for(lambda: "Tên đã sửa" in _get(base + "mo-hinh/xem-thu/"), 30)
+        assert _wait_for(lambda: "Tên đã sửa" in get_text(base + "mo-hinh/xem-thu/"), 30)
         # The index files change in the same build as the page, moved in just after it.
         assert _wait_for(lambda: indexed("Hợp tác xã rau sạch"), 5), "search did not follow"
         assert not indexed("Tên ban đầu")
@@ -123,7 +108,7 @@ def test_an_open_entry_page_reloads_itself_when_saved(site: Site, browser: Brows
     with the edit, and the province's list follows."""
     path = site.entry("xem-thu", title="Tên ban đầu")
     with _serving(site) as (base, log):
-        assert _wait_for(lambda: "Tên ban đầu" in _get(base + "mo-hinh/xem-thu/"), 60), \
+        assert _wait_for(lambda: "Tên ban đầu" in get_text(base + "mo-hinh/xem-thu/"), 60), \
             log.read_text(encoding="utf-8")
         page = browser.new_page()
         try:

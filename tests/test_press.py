@@ -245,6 +245,9 @@ def test_a_check_of_named_records_reads_only_them(
     assert "content/bao-chi/2024-09-ky-tuc-xa.yml" in err  # the other file, named
     (covered.content / "bao-chi" / "moi.yml").unlink()
     assert covered.run("check", str(covered.content / "bao-chi")) == 0
+    assert "Đã kiểm tra 0 mô hình và 2 bài báo: không có lỗi" in capsys.readouterr().out
+    assert covered.run("check") == 0
+    assert "Đã kiểm tra 3 mô hình và 2 bài báo: không có lỗi" in capsys.readouterr().out
 
 
 # --- The press hub, outlets, years and contests ----------------------------------------------

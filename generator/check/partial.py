@@ -63,7 +63,10 @@ class Checked:
     """The outcome of a check that found no error."""
 
     count: int
+    """Entry files checked."""
     warnings: tuple[Problem, ...]
+    press: int = 0
+    """Press records checked."""
 
 
 def _git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -259,9 +262,8 @@ def check_targets(settings: Settings, targets: Targets, *, strict: bool = False,
         models = Models({row[ID] for row in rows},
                         {old: row[ID] for row in rows for old in row[REDIRECT_FROM] or ()})
         problems.extend(load_press(settings, models, targets.press)[1])
-    count = len(targets.files) + len(targets.press)
-    warnings = raise_on_errors(problems, strict=strict, checked=count)
-    return Checked(count, warnings)
+    warnings = raise_on_errors(problems, strict=strict, checked=len(targets.files))
+    return Checked(len(targets.files), warnings, len(targets.press))
 
 
 def _related(rows: Sequence[Row], checked: set[str], loaded: dict[str, Entry]) -> list[Identified]:

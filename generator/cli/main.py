@@ -43,7 +43,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     checked: int | None = None
     try:
-        checked, warnings = _check(args)
+        checked, press, warnings = _check(args)
         held = _check_published(args) if args.published else None
     except ContentErrors as exc:
         emit(exc.problems, exc.checked if checked is None else checked)
@@ -53,13 +53,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if held is not None:
             print(f"{held} URL đã công bố vẫn còn hoặc được chuyển hướng "
                   f"({held} published URLs still answer)")
-        print(f"Đã kiểm tra {checked} mô hình: không có lỗi "
-              f"({checked} entries checked: no errors)")
+        also_vi, also_en = (f" và {press} bài báo", f" and {press} press records") if press \
+            else ("", "")
+        print(f"Đã kiểm tra {checked} mô hình{also_vi}: không có lỗi "
+              f"({checked} entries{also_en} checked: no errors)")
     return EXIT_OK
 
 
-def _check(args: argparse.Namespace) -> tuple[int, Sequence[Problem]]:
-    """(entries checked, warnings): every entry, or only the named or changed ones."""
+def _check(args: argparse.Namespace) -> tuple[int, int, Sequence[Problem]]:
+    """(entries checked, press records checked, warnings): every file, or only the named or
+    changed ones."""
     if args.paths or args.changed_since:
         from generator.check.partial import changed_since, check_targets, named
         from generator.render.config import read_settings
@@ -74,16 +77,17 @@ def _check(args: argparse.Namespace) -> tuple[int, Sequence[Problem]]:
                 targets.existed &= wanted
                 targets.deleted = [f for f in targets.deleted if f in wanted]
                 targets.reported = targets.reported and chosen.reported
+                targets.press = [p for p in targets.press if p in set(chosen.press)]
         else:
             targets = named(settings, args.paths)
         done = check_targets(settings, targets, strict=args.strict)
-        return done.count, done.warnings
+        return done.count, done.press, done.warnings
     from generator.check.run import check_site
     from generator.render.config import load_site_config, site_settings
 
     settings = site_settings(load_site_config(Path(args.config), strict=args.strict))
     checked = check_site(settings, strict=args.strict)
-    return checked.files, checked.warnings
+    return checked.files, len(checked.press), checked.warnings
 
 
 def _check_published(args: argparse.Namespace) -> int:

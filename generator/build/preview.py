@@ -90,7 +90,7 @@ def edited_entries(shown: Shown, paths: Collection[str], cache: EntryCache, *,
 
 
 def show_edits(config: MkDocsConfig, shown: Shown, edited: list[Entry],
-            search: SearchIndex) -> None:
+               search: SearchIndex) -> None:
     """Publish the pages of ``edited`` and the search index files they change into the
     config's site folder (the served one), each file replaced whole."""
     catalogue = shown.catalogue.with_edited(edited)

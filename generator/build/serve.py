@@ -113,11 +113,15 @@ _META_CSP = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>')
 
 
 class _ReloadServer(LiveReloadServer):
-    """MkDocs' server, minus the pages' Content-Security-Policy.
+    """MkDocs' server, minus the pages' Content-Security-Policy, plus what the preview of
+    an edit needs: the files each change names, and serving before the build ends.
 
     The reload script MkDocs adds to each page is inline, which the policy
     (generator/publish/headers.py) rightly refuses; the preview drops the policy rather
     than weaken the published one. The built site keeps it.
+
+    The epochs (``_wanted_epoch``, ``_visible_epoch``, ``_epoch_cond``) are MkDocs
+    1.6's own, which the lock file pins and upstream no longer changes.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

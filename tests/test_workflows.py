@@ -594,7 +594,7 @@ def test_pull_request_template_and_contributing_share_the_review_checklist() -> 
     listed = section(contributing(), "## Người duyệt kiểm tra gì")
     in_contributing = [normalise(m) for m in re.findall(r"^- (.+?)(?=^- |^\s*$|\Z)", listed,
                                                         re.M | re.S)]
-    assert len(in_template) == 8
+    assert len(in_template) == 9
     assert in_template == in_contributing
 
 

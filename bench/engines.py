@@ -6,8 +6,9 @@ runtime over ``tim-kiem/chi-muc/``; Pagefind's JS API over the peer's
 cold cache and neither is helped or slowed by its page's own layout. Counted
 are the encoded bytes of every search file received: to the first ten results
 (their cards, or Pagefind's fragments), then with facet counts, then a second
-query on the same page, and a browse by a filter alone (the peer's corpus has
-no filter). The mean reciprocal rank of title queries (the target entry's
+query on the same page, and a browse by filters alone, a province's models no
+article is about, as its page links to it (the peer's corpus has no filter).
+The mean reciprocal rank of title queries (the target entry's
 title, half typed without marks) is taken within the first ten results.
 """
 
@@ -33,7 +34,9 @@ OURS_JS = {
       window.engine = await DvkIndex.open(base + "tim-kiem/chi-muc/");
     }""",
     "search": """async ([query, filters]) => {
-      const r = await window.engine.search(query, {prefix: false, limit: TOP, filters});
+      // As the search page asks: with the flags' counts (press coverage).
+      const r = await window.engine.search(query, {prefix: false, limit: TOP, filters,
+                                                   flags: true});
       return (await window.engine.cards(r.ids)).map((c) => c.url);
     }""".replace("TOP", str(TOP)),
     "counts": "() => null",  # the counts come with the results
@@ -223,4 +226,4 @@ def asked_of(entries_dir: Path, size: int, count: int) -> Asked:
     if match is None:
         raise ValueError(f"the corpus names an unknown province: {heads[0][2]}")
     return Asked(sample_queries(pairs, count), title_queries(heads, max(20, 2 * count)),
-                 {"tinh": [match.province.slug]})
+                 {"tinh": [match.province.slug], "bao-chi": ["chua-co"]})

@@ -200,7 +200,8 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sample.raw("bao-chi/thu-bai-bao.yml", yaml.safe_dump({
         "title": "Thử nghiệm: vườn nhà của hội phụ nữ", "outlet": "Báo Thử",
         "date": dt.date(2024, 9, 2), "url": "https://bao.example/thu-vuon", "language": "vi",
-        "models": ["thu-vuon-hue"], "contest": TEST_CONTEST["slug"],
+        # Lai Châu's two models: one written about, one not (the "chưa có bài" search).
+        "models": ["thu-vuon-hue", "thu-ca-nhan-dung"], "contest": TEST_CONTEST["slug"],
     }, allow_unicode=True, sort_keys=False))
     assert sample.run("build", "--strict") == 0
     return sample.out

@@ -20,6 +20,7 @@ from generator.catalogue.catalogue import Catalogue
 from generator.publish.searchindex.terms import (
     BIGRAM_FIELDS,
     FACETS,
+    FLAGS,
     HEAD,
     PREFIX_TERMS,
     WEIGHTS,
@@ -29,6 +30,8 @@ from generator.publish.searchindex.terms import (
     facet_key,
     facet_values,
     fields,
+    flag_key,
+    flag_values,
     query_syllables,
     syllables,
 )
@@ -36,6 +39,8 @@ from generator.publish.searchindex.terms import (
 __all__ = ["found_in_index", "read_postings"]  # the reading side, shared with the bench
 
 K1, B = 1.2, 0.75
+EVERY_FACET = FACETS + FLAGS
+"""A flag filters and counts as a facet does; it is kept apart only in the files."""
 FLOORS = [(2 ** ((v - 0.5) / 32) - 1) / 4 for v in range(1, 256)]
 """The least score of each impact 1..255."""
 
@@ -60,9 +65,9 @@ class Reference:
     def __init__(self, catalogue: Catalogue) -> None:
         entries = document_order(catalogue)
         self.n = len(entries)
-        self.keys = [facet_key(e) for e in entries]
-        self.values = {facet: [key for key, _ in vals]
-                       for facet, vals in facet_values(catalogue).items()}
+        self.keys = [facet_key(e) + flag_key(catalogue, e) for e in entries]
+        self.values = {facet: [key for key, _ in vals] for facet, vals
+                       in (facet_values(catalogue) | flag_values()).items()}
         tf: defaultdict[str, dict[int, int]] = defaultdict(dict)
         spelled: defaultdict[str, dict[int, str]] = defaultdict(dict)
         pair_tf: defaultdict[str, dict[int, int]] = defaultdict(dict)
@@ -109,13 +114,13 @@ class Reference:
         return (exact + others)[:PREFIX_TERMS]
 
     def _passes(self, doc: int, filters: Mapping[str, set[str]], skip: str = "") -> bool:
-        return all(self.keys[doc][i] in wanted for i, facet in enumerate(FACETS)
+        return all(self.keys[doc][i] in wanted for i, facet in enumerate(EVERY_FACET)
                    if facet != skip and (wanted := filters.get(facet)))
 
     def _counts(self, docs: frozenset[int] | range, filters: Mapping[str, set[str]]) -> Counts:
-        counts: Counts = {facet: {} for facet in FACETS}
+        counts: Counts = {facet: {} for facet in EVERY_FACET}
         for doc in docs:
-            for i, facet in enumerate(FACETS):
+            for i, facet in enumerate(EVERY_FACET):
                 if self._passes(doc, filters, skip=facet):
                     key = self.keys[doc][i]
                     counts[facet][key] = counts[facet].get(key, 0) + 1
@@ -125,7 +130,7 @@ class Reference:
                limit: int = 20) -> tuple[list[int], Counts, int]:
         """(top ids, facet counts, total) for ``query`` under ``filters``."""
         wanted = {facet: {v for v in filters.get(facet, ()) if v in self.values[facet]}
-                  for facet in FACETS}
+                  for facet in EVERY_FACET}
         wanted = {facet: values for facet, values in wanted.items() if values}
         found = query_syllables(query)
         prefix = prefix and not query.endswith(" ")
@@ -144,7 +149,7 @@ class Reference:
                 [syllable.term] if syllable.term in self.match else [])
             expansions.append(names)
         if any(not names for names in expansions):
-            return [], {facet: {} for facet in FACETS}, 0
+            return [], {facet: {} for facet in EVERY_FACET}, 0
         matched = frozenset.intersection(*(frozenset().union(*(self.match[t] for t in names))
                                            for names in expansions))
         listed = [d for d in matched if self._passes(d, wanted)]

@@ -119,6 +119,32 @@ def test_added_and_removed_entries(sample: Site, tmp_path: Path) -> None:
     assert_same_as_clean_build(sample, tmp_path)
 
 
+def test_a_press_record_added_and_removed(sample: Site, tmp_path: Path) -> None:
+    """An article about a model changes its page, its province's "chưa có bài" count and
+    the search's press flag, and nothing of the posting files; removed, all goes back."""
+    assert sample.run("build") == 0
+    before = tree(sample.out)
+    assert "3 mô hình chưa có bài báo viết về" in sample.html("tinh-thanh/ninh-binh/")
+    record = sample.raw("bao-chi/ben-do.yml", yaml.safe_dump({
+        "title": "Chuyến đò nghĩa tình", "outlet": "Báo Thử", "date": dt.date(2024, 3, 1),
+        "url": "https://bao.example/ben-do", "language": "vi", "models": ["ben-do"],
+    }, allow_unicode=True))
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert "Chuyến đò nghĩa tình" in sample.html("mo-hinh/ben-do/")
+    assert "2 mô hình chưa có bài báo viết về" in sample.html("tinh-thanh/ninh-binh/")
+    after = tree(sample.out)
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert "tim-kiem/chi-muc/f/bao-chi.bin" in changed
+    assert not {name for name in changed if name.startswith("tim-kiem/chi-muc/t/")}
+    assert_same_as_clean_build(sample, tmp_path)
+    record.unlink()
+    rebuild(sample)
+    assert tree(sample.out)["tim-kiem/chi-muc/f/bao-chi.bin"] == before[
+        "tim-kiem/chi-muc/f/bao-chi.bin"]
+    assert "3 mô hình chưa có bài báo viết về" in sample.html("tinh-thanh/ninh-binh/")
+
+
 def test_images_and_redirects_follow_their_entry(sample: Site, tmp_path: Path) -> None:
     """An added image is published, a changed one replaced, a dropped redirect removed."""
     from PIL import Image

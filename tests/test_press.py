@@ -306,7 +306,13 @@ def test_the_press_hub_lists_every_article_newest_first(many: Site) -> None:
     assert _hub(first, "outlet") == [("Báo Nghệ An", "2 bài"), ("Báo Thử", "2 bài")]
     assert _hub(first, "year") == [("2024", "3 bài"), ("2023", "2 bài")]
     assert _hub(first, "contest") == [(CONTEST["name"], "3 tác phẩm")]
-    assert "<strong>1</strong> mô hình chưa có bài báo nào viết về." in first
+    assert "<strong>1</strong> mô hình chưa có bài báo nào viết về: đề tài cho bài viết mới." \
+        in first
+    assert '<a href="../tim-kiem/?bao-chi=chua-co">Tìm các mô hình chưa có bài' in first
+    # The province page says how many of its models no article is about, and lists them.
+    assert ('<a class="dvk-uncovered" href="../../tim-kiem/?tinh=nghe-an&amp;bao-chi=chua-co">'
+            "1 mô hình chưa có bài báo viết về ›</a>") in many.html("tinh-thanh/nghe-an/")
+    assert "dvk-uncovered" not in many.html("tinh-thanh/ha-noi/")
     assert "<strong>5</strong> bài báo; đang xem 1–2." in first
     # Each article leads to the models it is about.
     assert 'Về mô hình: <a href="../mo-hinh/ky-tuc-xa/">Ký túc xá vùng biên</a>; ' \
@@ -333,8 +339,13 @@ def test_a_contest_page_counts_the_models_its_articles_cover(many: Site) -> None
     assert re.findall(r'<a href="[^"]*">([^<]*)</a>', models.group(1)) == [
         "Ký túc xá vùng biên", "Mô hình Hà Nội", "Viên gạch nghĩa tình"]
     provinces = re.findall(r'<tr><th scope="row"><a href="[^"]*tinh-thanh/[^"]*">([^<]*)</a>'
-                           r"</th><td>(\d+)</td></tr>", html)
-    assert provinces == [("Nghệ An", "2"), ("Hà Nội", "1")]
+                           r"</th><td>(\d+)</td><td>(.*?)</td></tr>", html)
+    assert provinces == [
+        ("Nghệ An", "2", '<a href="../../tim-kiem/?tinh=nghe-an&amp;bao-chi=chua-co" '
+                         'aria-label="1 mô hình của Nghệ An chưa có bài">1</a>'),
+        ("Hà Nội", "1", "0")]
+    assert "Còn <strong>1</strong> mô hình chưa có bài báo nào viết về: " \
+           '<a href="../../tim-kiem/?bao-chi=chua-co">tìm các mô hình chưa có bài ›</a>' in html
     fields = re.findall(r'<tr><th scope="row"><a href="[^"]*linh-vuc/[^"]*">([^<]*)</a></th>'
                         r"<td>(\d+)</td></tr>", html)
     assert ("Kinh tế", "1") in fields and ("Quốc phòng - an ninh", "1") in fields
@@ -350,7 +361,7 @@ def test_no_contest_and_no_article_read_as_such(site: Site) -> None:
     html = site.html("bao-chi/")
     assert "Trang chưa có dữ liệu về cuộc thi báo chí nào." in html
     assert "Chưa có bài báo nào được ghi nhận." in html
-    assert "<strong>1</strong> mô hình chưa có bài báo nào viết về." in html
+    assert "<strong>1</strong> mô hình chưa có bài báo nào viết về: đề tài" in html
 
 
 def test_the_press_feeds_read_back(many: Site) -> None:

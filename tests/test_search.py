@@ -219,7 +219,7 @@ def test_the_built_site_has_the_index_the_search_page_filters_by(search_site: Pa
     index = search_site / INDEX
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
     html = (search_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
-    for facet, values in manifest["facets"].items():
+    for facet, values in (manifest["facets"] | manifest["flags"]).items():
         boxes = re.findall(rf'<input type="checkbox" name="{facet}" value="([^"]*)"', html)
         assert [key for key, _ in values] == boxes, facet
     assert len(manifest["facets"]["tinh"]) == 34
@@ -331,3 +331,89 @@ def test_pages_fetch_no_index_until_the_reader_searches(page: Page, server: str)
     assert {f.split("/")[0] for f in index_files} <= {"manifest.json", "d", "t", "b", "c"}
     assert not [u for u in requests if "pagefind" in u]
     assert problems == []
+
+
+def _coverage(site: Path) -> tuple[dict[str, str], set[str]]:
+    """Every model's province by id, and the ids some press record is about, read from the
+    site's open data (the data package), not from the search index."""
+    models = json.loads((site / "du-lieu" / "mo-hinh.json").read_text(encoding="utf-8"))
+    press = json.loads((site / "du-lieu" / "bao-chi.json").read_text(encoding="utf-8"))
+    covered = {model for record in press for model in record["models"].split(" | ")}
+    return {model["id"]: model["province"] for model in models}, covered
+
+
+def all_results(page: Page) -> list[str]:
+    """Every result of the search, "Xem thêm" pressed until none is left."""
+    more = page.locator("[data-dvk-more]")
+    while more.is_visible():
+        shown = page.locator(".dvk-result").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.dvk-result').length > {shown}")
+    return result_ids(page)
+
+
+def facet_count(page: Page, facet: str, value: str) -> str:
+    """The count beside one filter box, as the reader sees it."""
+    return page.locator(f"input[name={facet}][value={value}] ~ [data-count]").inner_text()
+
+
+@pytest.mark.browser
+def test_models_no_one_has_written_about(page: Page, server: str, search_site: Path) -> None:
+    """"Chưa có bài" lists exactly the models no press record is about, and the "Báo chí"
+    counts say how many are and are not, whatever else is filtered."""
+    provinces, covered = _coverage(search_site)
+    uncovered = set(provinces) - covered
+    assert len(covered) > 5 and len(uncovered) > 2  # both sides of the filter are tested
+    page.goto(f"{server}tim-kiem/?bao-chi=chua-co")
+    assert settled(page) == f"{len(uncovered)} mô hình"
+    assert page.locator("input[name=bao-chi][value=chua-co]").is_checked()
+    assert set(all_results(page)) == uncovered
+    assert facet_count(page, "bao-chi", "da-co") == f"({len(covered)})"
+    assert facet_count(page, "bao-chi", "chua-co") == f"({len(uncovered)})"
+    # A province's count under the filter is its models without an article.
+    for province in ("ha-noi", "lai-chau", "da-nang"):
+        left = sum(1 for i in uncovered if provinces[i] == province)
+        assert facet_count(page, "tinh", province) == f"({left})", province
+    # Ticking "Đã có bài" too lists every model; unticking "Chưa có bài" the covered ones.
+    page.locator("input[name=bao-chi][value=da-co]").check()
+    assert settled(page) == f"{len(provinces)} mô hình"
+    page.locator("input[name=bao-chi][value=chua-co]").uncheck()
+    page.wait_for_function("new URL(location.href).searchParams.getAll('bao-chi').length == 1")
+    assert settled(page) == f"{len(covered)} mô hình"
+    assert set(all_results(page)) == covered
+    # With words: only the uncovered among the matches.
+    page.goto(f"{server}tim-kiem/?q=thu+nghiem&bao-chi=chua-co")
+    status = settled(page)
+    found = set(all_results(page))
+    assert found and not found & covered and status == f"{len(found)} mô hình cho “thu nghiem”"
+    assert "thu-vuon-hue" not in found  # a test article is about it
+
+
+@pytest.mark.browser
+def test_province_and_contest_pages_link_to_their_uncovered_models(
+    page: Page, server: str, search_site: Path
+) -> None:
+    """A province page says how many of its models have no article and links to their
+    search; a contest page links to every uncovered model, and per province."""
+    provinces, covered = _coverage(search_site)
+    in_lai_chau = {i for i, p in provinces.items() if p == "lai-chau"} - covered
+    assert in_lai_chau == {"thu-tap-the-dung"}
+    page.goto(f"{server}tinh-thanh/lai-chau/")
+    page.get_by_role("link", name="1 mô hình chưa có bài báo viết về").click()
+    page.wait_for_url("**/tim-kiem/?tinh=lai-chau&bao-chi=chua-co")
+    assert settled(page) == "1 mô hình"
+    assert result_ids(page) == ["thu-tap-the-dung"]
+    # Where every model has an article, the page offers no such link.
+    page.goto(f"{server}tinh-thanh/ha-noi/")
+    assert not page.locator(".dvk-uncovered").count()
+    page.goto(f"{server}bao-chi/giai-thu/")
+    uncovered = len(provinces) - len(covered)
+    assert f"Còn {uncovered} mô hình chưa có bài báo nào viết về" in page.locator(
+        ".dvk-contest").inner_text()
+    page.get_by_role("link", name="1 mô hình của Lai Châu chưa có bài").click()
+    page.wait_for_url("**/tim-kiem/?tinh=lai-chau&bao-chi=chua-co")
+    assert settled(page) == "1 mô hình"
+    page.goto(f"{server}bao-chi/giai-thu/")
+    page.get_by_role("link", name="tìm các mô hình chưa có bài").click()
+    page.wait_for_url("**/tim-kiem/?bao-chi=chua-co")
+    assert settled(page) == f"{uncovered} mô hình"

@@ -38,6 +38,9 @@ pytestmark = pytest.mark.browser
 RUNTIME = REPO / "theme" / "assets" / "javascripts" / "dvk-index.js"
 INDEX = "tim-kiem/chi-muc/"
 ENTRIES = 2000
+PRESS = 700
+"""Press records: about a quarter of the entries are written about, so both values of the
+``bao-chi`` flag are common."""
 SEED = 20240724
 BATCH = 100
 # No inline script: the CSP is the site's, so an eval or an inline style in the runtime
@@ -59,7 +62,7 @@ RUN_BATCH = """async ([base, cases]) => {
   const out = [];
   for (const c of cases) {
     out.push(await window.dvkIndex.search(c.q, {filters: c.filters, prefix: c.prefix,
-                                                limit: c.limit}));
+                                                limit: c.limit, flags: c.flags}));
   }
   return out;
 }"""
@@ -86,6 +89,8 @@ class Case:
     prefix: bool
     limit: int = 20
     why: str = ""
+    flags: bool = True
+    """Whether the flags' counts are asked for (the search page does, the suggestions not)."""
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +98,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Indexed:
     """A 2,000-entry synthetic catalogue, its index in site/tim-kiem/chi-muc/, a test page."""
     root = tmp_path_factory.mktemp("searchindex")
     corpus = make_corpus(root / "corpus", ENTRIES, theme_dir=REPO / "theme",
-                         base_config=REPO / "site_config.yml")
+                         base_config=REPO / "site_config.yml", press=PRESS)
     catalogue = load_catalogue(read_settings(corpus.config))
     site = root / "site"
     out = site / INDEX
@@ -170,9 +175,10 @@ def _filters(rng: random.Random, manifest: dict[str, Any], entry: Entry | None
     own = {} if entry is None else {
         "tinh": entry.province.slug, "linh-vuc": entry.field.slug, "nam": str(entry.year),
         "loai": entry.kind.slug}
+    every = manifest["facets"] | manifest["flags"]
     chosen: dict[str, list[str]] = {}
-    for facet in rng.sample(list(manifest["facets"]), rng.randint(1, 2)):
-        keys = [key for key, _ in manifest["facets"][facet]]
+    for facet in rng.sample(list(every), rng.randint(1, 2)):
+        keys = [key for key, _ in every[facet]]
         values = rng.sample(keys, min(len(keys), rng.randint(1, 2)))
         if facet in own and rng.random() < 0.5:
             values[0] = own[facet]
@@ -217,11 +223,19 @@ def make_cases(entries: list[Entry], manifest: dict[str, Any], seed: int = SEED)
             why += ", trailing space"
         filters = _filters(rng, manifest, entry) if rng.random() < 0.3 else {}
         limit = rng.choice([20, 20, 20, 20, 5, 60])
-        cases.append(Case(query, filters, prefix, limit, why))
+        cases.append(Case(query, filters, prefix, limit, why, flags=rng.random() < 0.7))
     for _ in range(30):  # filters alone: a browse
         entry = rng.choice(entries)
         cases.append(Case(rng.choice(["", " ", "…"]), _filters(rng, manifest, entry),
-                          rng.random() < 0.5, rng.choice([20, 60]), "browse"))
+                          rng.random() < 0.5, rng.choice([20, 60]), "browse",
+                          flags=rng.random() < 0.7))
+    cases += [  # the models no one has written about, and those someone has
+        Case("", {"bao-chi": ["chua-co"]}, False, 60, "uncovered, browse", flags=False),
+        Case("", {"bao-chi": ["da-co"], "tinh": [entries[0].province.slug]}, False, 60,
+             "covered in a province, browse"),
+        Case(strip_marks(entries[-1].title.split()[0]), {"bao-chi": ["chua-co"]}, False, 60,
+             "uncovered, one word"),
+    ]
     cases += [  # nothing matches
         Case("xyzzyqw", {}, False, why="unknown word"),
         Case("xyzzyqw", {"tinh": [manifest["facets"]["tinh"][0][0]]}, True, why="unknown prefix"),
@@ -241,14 +255,16 @@ def _counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
 
 def _expected(reference: Reference, case: Case) -> dict[str, Any]:
     ids, counts, total = reference.search(case.q, case.filters, case.prefix, case.limit)
+    if not case.flags and "bao-chi" not in case.filters:
+        counts.pop("bao-chi")  # the runtime counts a flag only when it loads its bitmap
     return {"ids": ids, "total": total, "counts": _counts(counts)}
 
 
 def _run(page: Page, base: str, cases: list[Case]) -> list[dict[str, Any]]:
     got: list[dict[str, Any]] = []
     for start in range(0, len(cases), BATCH):
-        batch = [{"q": c.q, "filters": c.filters, "prefix": c.prefix, "limit": c.limit}
-                 for c in cases[start:start + BATCH]]
+        batch = [{"q": c.q, "filters": c.filters, "prefix": c.prefix, "limit": c.limit,
+                  "flags": c.flags} for c in cases[start:start + BATCH]]
         got += page.evaluate(RUN_BATCH, [base, batch])
     return [{"ids": r["ids"], "total": r["total"], "counts": _counts(r["counts"])} for r in got]
 
@@ -275,8 +291,12 @@ def test_runtime_agrees_with_reference(indexed: Indexed, opened: Opened, server:
                         for case, want, have in wrong[:5])
     assert not wrong, f"{len(wrong)} of {len(cases)} queries disagree:\n{details}"
     assert not opened.errors
-    # The generated queries exercise what they claim to: most find something, some many.
+    # The generated queries exercise what they claim to: most find something, some many,
+    # and both values of the press flag are counted, on most queries.
     found = [want for want in expected if want["total"]]
+    flagged = [want["counts"]["bao-chi"] for want in found if "bao-chi" in want["counts"]]
+    assert len(flagged) > len(found) // 2
+    assert sum(len(counted) == 2 for counted in flagged) > len(flagged) // 2
     assert len(found) > len(cases) * 0.7
     assert any(want["total"] > 100 for want in expected)
     assert any(len(want["ids"]) == 60 for want in expected)
@@ -314,7 +334,7 @@ def test_bad_input_never_throws(indexed: Indexed, opened: Opened, server: str) -
         }""",
         [f"{server}{INDEX}", empty, tinh],
     )
-    browse = _expected(indexed.reference, Case("", {}, False))
+    browse = _expected(indexed.reference, Case("", {}, False, flags=False))
     assert browse["total"] == len(indexed.entries) and browse["ids"] == list(range(20))
     for result in got["out"]:
         assert {**result, "counts": _counts(result["counts"])} == browse
@@ -355,6 +375,7 @@ def test_a_two_syllable_query_fetches_a_few_files(
     assert sum(f.startswith("d/") for f in files) <= 2, files
     assert sum(f.startswith("t/") for f in files) == 2, files
     assert sum(f.startswith("b/") for f in files) == 1, files
+    assert not any(f.startswith("f/") for f in files), "a flag's bitmap, unasked for"
     size = indexed.manifest["cards"]
     assert {f for f in files if f.startswith("c/")} == {f"c/{i // size}.json" for i in shown}
     # The cards, in the order of the ids, are those entries'.

@@ -25,7 +25,7 @@ _REDIRECT_LINE = re.compile(r"^redirect_from:\s*(?P<rest>[^#]*)")
 _ITEM_LINE = re.compile(r"^\s*-\s+(?P<value>[^\s#]+)")
 
 
-def _fit(slug: str, limit: int) -> str:
+def fit_slug(slug: str, limit: int) -> str:
     """``slug`` cut to ``limit`` characters at a word boundary."""
     if len(slug) <= limit:
         return slug
@@ -45,7 +45,7 @@ def derive_id(title: str, place: str, number: int = 1) -> str:
     head = slugify(title) or "mo-hinh"
     if head == place or head.endswith("-" + place):
         head = head.removesuffix(place).rstrip("-")
-    head = _fit(head, ID_MAX_LENGTH - len(place) - len(suffix) - 1)
+    head = fit_slug(head, ID_MAX_LENGTH - len(place) - len(suffix) - 1)
     return f"{head}-{place}{suffix}" if head else f"{place}{suffix}"
 
 

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from generator.author.entryfile import render_entry
 from generator.author.ids import derive_id, unique_id, used_ids
-from generator.author.questions import Answers, Ask, Context, Say, _entry_id, collect
+from generator.author.questions import Answers, Ask, Context, Say, collect, parse_entry_id
 from generator.core.errors import FrontMatterError, InvalidAnswer, ScaffoldError, display_path
 from generator.core.model import EntryFrontMatter
 from generator.core.provinces import ProvinceMatch, ProvinceRegistry
@@ -103,7 +103,7 @@ def _explicit_id(raw: str | None) -> str | None:
     if not raw or not raw.strip():
         return None
     try:
-        return _entry_id(raw, {}, None)
+        return parse_entry_id(raw, {}, None)
     except InvalidAnswer as exc:
         raise ScaffoldError(f"--id: {exc}") from None
 

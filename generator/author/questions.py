@@ -74,7 +74,7 @@ def one_line(text: str) -> str:
     return " ".join(printable.split())
 
 
-def _text(raw: str, _: dict[str, Any], __: Context) -> str:
+def parse_text(raw: str, _: dict[str, Any], __: Context) -> str:
     return one_line(raw)
 
 
@@ -133,7 +133,7 @@ def _kind(raw: str, _: dict[str, Any], __: Context) -> Kind:
     )
 
 
-def _date(raw: str, _: dict[str, Any], __: Context) -> dt.date:
+def parse_date(raw: str, _: dict[str, Any], __: Context) -> dt.date:
     text = raw.strip()
     try:
         if _ISO_DATE.fullmatch(text):
@@ -155,10 +155,10 @@ def _started(raw: str, values: dict[str, Any], context: Context) -> dt.date | in
             f"năm {text} nằm ngoài khoảng {FIRST_YEAR}-{LAST_YEAR}",
             f"year {text} is outside {FIRST_YEAR}-{LAST_YEAR}",
         )
-    return _date(text, values, context)
+    return parse_date(text, values, context)
 
 
-def _url(raw: str, _: dict[str, Any], __: Context) -> str:
+def parse_url(raw: str, _: dict[str, Any], __: Context) -> str:
     text = raw.strip()
     parts = urlsplit(text)
     if parts.scheme in {"http", "https"} and parts.netloc and not re.search(r"\s", text):
@@ -169,7 +169,7 @@ def _url(raw: str, _: dict[str, Any], __: Context) -> str:
     )
 
 
-def _entry_id(raw: str, _: dict[str, Any], __: Context | None) -> str:
+def parse_entry_id(raw: str, _: dict[str, Any], __: Context | None) -> str:
     text = raw.strip()
     if _ID.fullmatch(text) and len(text) <= ID_MAX_LENGTH:
         return text
@@ -213,22 +213,22 @@ class Question:
 
 SKIP = ", Enter để bỏ qua"
 QUESTIONS = (
-    Question("title", "Tên mô hình (title)", _text, required=True),
+    Question("title", "Tên mô hình (title)", parse_text, required=True),
     Question("province", "Tỉnh, thành phố, ví dụ nghe-an hoặc Hà Nam (province)", _province,
              required=True),
-    Question("locality", f"Địa bàn: xã, phường, thôn (locality){SKIP}", _text),
+    Question("locality", f"Địa bàn: xã, phường, thôn (locality){SKIP}", parse_text),
     Question("field", "Lĩnh vực: số thứ tự, mã hoặc tên (field)", _field, required=True),
     Question("kind", "Tập thể hay cá nhân: tap-the / ca-nhan (kind)", _kind, required=True,
              default="tap-the"),
-    Question("unit", f"Đơn vị hoặc người thực hiện (unit){SKIP}", _text),
-    Question("source_title", "Nguồn: tên bài viết hoặc văn bản (source title)", _text,
+    Question("unit", f"Đơn vị hoặc người thực hiện (unit){SKIP}", parse_text),
+    Question("source_title", "Nguồn: tên bài viết hoặc văn bản (source title)", parse_text,
              required=True),
-    Question("source_publisher", f"Nguồn: nơi đăng (source publisher){SKIP}", _text),
-    Question("source_date", f"Nguồn: ngày đăng, YYYY-MM-DD (source date){SKIP}", _date),
-    Question("source_url", f"Nguồn: đường dẫn https://… (source URL){SKIP}", _url),
+    Question("source_publisher", f"Nguồn: nơi đăng (source publisher){SKIP}", parse_text),
+    Question("source_date", f"Nguồn: ngày đăng, YYYY-MM-DD (source date){SKIP}", parse_date),
+    Question("source_url", f"Nguồn: đường dẫn https://… (source URL){SKIP}", parse_url),
     Question("started", "Năm hoặc ngày bắt đầu mô hình, YYYY hoặc YYYY-MM-DD (started)",
              _started),
-    Question("summary", "Tóm tắt một hai câu (summary)", _text, required=True),
+    Question("summary", "Tóm tắt một hai câu (summary)", parse_text, required=True),
 )
 
 
@@ -259,8 +259,10 @@ def _ask(question: Question, values: dict[str, Any], context: Context, *, ask: A
             default = exc.suggestion
 
 
-def collect(answers: Answers, context: Context, ask: Ask | None, say: Say) -> dict[str, Any]:
-    """Every value of the entry, checked; ask for what is missing or wrong when ``ask`` is given.
+def collect(answers: object, context: Context, ask: Ask | None, say: Say, *,
+            questions: Sequence[Question] = QUESTIONS) -> dict[str, Any]:
+    """Every value ``questions`` ask for (an entry's by default), checked; ask for what is
+    missing or wrong when ``ask`` is given; ``answers`` holds the flags, by question key.
 
     Without ``ask``, every missing or invalid value is reported at once, each
     naming its flag, in one ``ScaffoldError``. An empty value counts as not given.
@@ -268,7 +270,7 @@ def collect(answers: Answers, context: Context, ask: Ask | None, say: Say) -> di
     values: dict[str, Any] = {}
     problems: list[str] = []
     invalid: set[str] = set()
-    for question in QUESTIONS:
+    for question in questions:
         raw = (getattr(answers, question.key) or "").strip()
         # A year is needed when no source date is given; a date given but
         # malformed is reported as such, not as a missing year too.
@@ -304,9 +306,9 @@ def collect(answers: Answers, context: Context, ask: Ask | None, say: Say) -> di
             problems.append(_missing(question))
         values[question.key] = value
     if problems:
-        raise ScaffoldError(
-            "không tạo được mô hình (cannot create the entry):\n  " + "\n  ".join(problems)
-        )
+        what = ("mô hình (cannot create the entry)" if questions is QUESTIONS
+                else "bài báo (cannot create the press record)")
+        raise ScaffoldError(f"không tạo được {what}:\n  " + "\n  ".join(problems))
     return values
 
 

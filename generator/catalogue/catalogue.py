@@ -81,6 +81,10 @@ class Catalogue:
                 about[model].append(record)
         self.press_by_entry = {model: tuple(records) for model, records in about.items()}
 
+    def uncovered(self, entries: Iterable[Entry]) -> int:
+        """How many of ``entries`` no press record is about."""
+        return sum(1 for entry in entries if entry.id not in self.press_by_entry)
+
     def with_edited(self, edited: Iterable[Entry]) -> Catalogue:
         """This catalogue with entries swapped for edited versions of themselves (same ids):
         what a full check would give if nothing else changed."""

@@ -172,12 +172,12 @@ def check_press(
         for index, model in enumerate(record.models):
             current = model if model in ids else moved.get(model)
             if current is None:
-                found.append((f"models.{index}", f"models[{index}]", _unknown_model(model, ids),
+                found.append((f"models.{index}", f"models[{index}]", unknown_model(model, ids),
                               "unknown-model"))
             else:
                 current_ids[current] = None
         if record.contest is not None and record.contest not in contests:
-            found.append(("contest", "contest", _unknown_contest(record.contest, contests),
+            found.append(("contest", "contest", unknown_contest(record.contest, contests),
                           "unknown-contest"))
         first = _filed_before(record, filed, first_with, settings)
         if first is not None:
@@ -217,15 +217,28 @@ def _filed_before(record: PressRecord, filed: dict[str, str], first_with: dict[s
     return first
 
 
-def _unknown_model(model: str, ids: set[str]) -> tuple[str, str]:
-    close = difflib.get_close_matches(model, ids, n=1)
-    hint_vi = f"; có phải \"{close[0]}\"?" if close else ""
-    hint_en = f"; did you mean \"{close[0]}\"?" if close else ""
+def nearest_id(model: str, ids: Iterable[str]) -> str | None:
+    """The id ``model`` most likely meant: the shortest that starts with it (an id typed
+    without its place), else the closest spelling."""
+    known = list(ids)
+    longer = [i for i in known if i.startswith(model)]
+    if longer:
+        return min(longer, key=lambda i: (len(i), i))
+    close = difflib.get_close_matches(model, known, n=1)
+    return close[0] if close else None
+
+
+def unknown_model(model: str, ids: Iterable[str]) -> tuple[str, str]:
+    """The message, Vietnamese and English, of an id no entry has, with the nearest one."""
+    near = nearest_id(model, ids)
+    hint_vi = f"; có phải \"{near}\"?" if near else ""
+    hint_en = f"; did you mean \"{near}\"?" if near else ""
     return (f"không có mô hình mã \"{model}\"{hint_vi} Ghi mã (id) trong tệp mô hình",
             f"no model has the id \"{model}\"{hint_en} Give the id from the entry file")
 
 
-def _unknown_contest(contest: str, contests: set[str]) -> tuple[str, str]:
+def unknown_contest(contest: str, contests: set[str]) -> tuple[str, str]:
+    """The message, Vietnamese and English, of a contest the config does not declare."""
     if not contests:
         return (f"cuộc thi \"{contest}\" chưa được khai báo: site_config.yml chưa có cuộc thi "
                 "nào (mục `contests:` của plugin dvk)",

@@ -133,22 +133,59 @@ def _site_settings(args: argparse.Namespace) -> Settings:
     return site_settings(load_site_config(Path(args.config), strict=args.strict))
 
 
+PRESS_FLAGS = (
+    ("--outlet", "cơ quan báo chí đăng bài (outlet)"),
+    ("--author", "tác giả (author)"),
+    ("--date", "ngày đăng YYYY-MM-DD (publication date)"),
+    ("--url", "đường dẫn bài báo http(s):// (the article's URL)"),
+    ("--language", "ngôn ngữ của bài: vi, en… (language; vi if not given)"),
+    ("--contest", "mã cuộc thi báo chí khai báo trong site_config.yml (contest slug)"),
+    ("--archive-url", "đường dẫn bản lưu của bài (archived copy's URL)"),
+)
+"""``dvk new --press``'s own flags; ``--title``, ``--model`` and ``--id`` are shared."""
+
+
 def _cmd_new(args: argparse.Namespace) -> int:
     from dataclasses import fields
 
     from generator.author.new import Answers, ScaffoldError, create_entry
-    from generator.author.schema import DEFAULT_PATH
+    from generator.author.press import PressAnswers, create_record
+    from generator.author.questions import Context
+    from generator.author.schema import DEFAULT_PATH, PRESS_PATH
     from generator.core.errors import display_path
     from generator.core.provinces import default_registry
 
+    entry_only = [f.name for f in fields(Answers) if f.name not in {"title", "entry_id"}]
+    press_only = [f.name for f in fields(PressAnswers)
+                  if f.name not in {"title", "record_id"}]
+    wrong = [name for name in (entry_only if args.press else press_only)
+             if getattr(args, name, None)]
+    if wrong:
+        flags = ", ".join("--" + name.replace("_", "-") for name in wrong)
+        raise ScaffoldError(
+            f"{flags}: chỉ dùng cho {'mô hình' if args.press else 'bài báo (--press)'}"
+            f" ({flags}: only for {'entries' if args.press else 'press records (--press)'})")
     settings = _site_settings(args)
     # A pipe or a script cannot answer questions, so without a terminal it is --no-input.
     interactive = not args.no_input and sys.stdin.isatty()
-    answers = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
+    ask, say = (input if interactive else None), (lambda line: print(line, file=sys.stderr))
     try:
+        if args.press:
+            given = {f.name: getattr(args, f.name, None) for f in fields(PressAnswers)}
+            given["model"] = ", ".join(args.model or []) or None
+            given["record_id"] = args.entry_id
+            record = create_record(
+                PressAnswers(**given), settings, Context(settings, default_registry()),
+                schema_file=settings.root / PRESS_PATH, ask=ask, say=say)
+            print(display_path(record.path, Path.cwd()))
+            print(f"Đã tạo bài báo {record.record_id} về {', '.join(record.models)}: chạy "
+                  f"dvk check (created press record {record.record_id}; run dvk check)",
+                  file=sys.stderr)
+            return EXIT_OK
+        answers = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
         created = create_entry(
             answers, settings, default_registry(), schema_file=settings.root / DEFAULT_PATH,
-            ask=input if interactive else None, say=lambda line: print(line, file=sys.stderr),
+            ask=ask, say=say,
         )
     except ScaffoldError as exc:
         if interactive or args.no_input:
@@ -254,6 +291,15 @@ def _parser() -> argparse.ArgumentParser:
         ("--summary", "tóm tắt một hai câu (one or two sentences)"),
     ]:
         new.add_argument(flag, help=text)
+    new.add_argument("--press", action="store_true",
+                     help="tạo tệp bài báo viết về mô hình trong content/bao-chi/ (create a "
+                          "press record instead; with --no-input, --title, --date and --model "
+                          "are required)")
+    for flag, text in PRESS_FLAGS:
+        new.add_argument(flag, help=f"--press: {text}")
+    new.add_argument("--model", action="append", metavar="ID",
+                     help="--press: mã mô hình bài viết về; lặp lại cho nhiều mô hình "
+                          "(an entry id the article is about; repeat for several)")
     new.add_argument("--id", dest="entry_id", help="mã thay cho mã tự đặt (override the id)")
     new.add_argument("--no-input", action="store_true",
                      help="never ask; a missing required value is an error (exit 2)")

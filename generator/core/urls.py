@@ -22,6 +22,11 @@ STATS_DATA = f"{DATA}thong-ke/"
 """The statistics' CSV files: below ``du-lieu/``, because a Frictionless package may
 only name files below its own folder."""
 SEARCH_PROVINCE, SEARCH_FIELD, SEARCH_YEAR, SEARCH_KIND = "tinh", "linh-vuc", "nam", "loai"
+SEARCH_PRESS = "bao-chi"
+"""The search filter of press coverage: ``da-co`` (a press record names the model), ``chua-co``."""
+COVERED, UNCOVERED = "da-co", "chua-co"
+PRESS_COVERAGE = ((COVERED, "Đã có bài"), (UNCOVERED, "Chưa có bài"))
+"""The values of ``SEARCH_PRESS`` and their labels, as the search page shows them."""
 """The search page's filters, as its URL carries them: ``tim-kiem/?tinh=nghe-an``. Shared
 links carry them, so they are as permanent as a page's URL; the index uses the same keys."""
 PAGER = "trang/"
@@ -92,6 +97,13 @@ def index(facet: str, key: str | int) -> str:
 def search(filter_key: str, value: str) -> str:
     """The search page filtered by one facet: ``tim-kiem/?tinh=nghe-an``."""
     return f"{SEARCH}?{filter_key}={value}"
+
+
+def uncovered_search(province: str = "") -> str:
+    """The search page listing the models no press record names, in one province if given:
+    ``tim-kiem/?tinh=nghe-an&bao-chi=chua-co``."""
+    where = f"{SEARCH_PROVINCE}={province}&" if province else ""
+    return f"{SEARCH}?{where}{SEARCH_PRESS}={UNCOVERED}"
 
 
 def numbered_source(base: str, number: int) -> str:

@@ -63,13 +63,13 @@ def press_pages(pages: SitePages, catalogue: Catalogue) -> None:
         HubItem(contest.name, urls.press_contest(contest.slug),
                 sum(1 for item in items if item.contest is contest))
         for contest in catalogue.settings.contests)
-    covered = {model for record in catalogue.press for model in record.models}
     _press_list(pages, urls.PRESS, items, index="all", heading="Báo chí viết về các mô hình",
                 size=size,
                 description="Các bài báo viết về mô hình \"Dân vận khéo\", mới nhất trước.",
                 extra={"outlets": outlet_items, "years": year_items,
                        "contests": contest_items,
-                       "uncovered": len(catalogue.entries) - len(covered)})
+                       "uncovered": catalogue.uncovered(catalogue.entries),
+                       "uncovered_url": urls.uncovered_search()})
     for slug, found in outlets.items():
         _press_list(pages, urls.press_outlet(slug), found, index="outlet", heading=names[slug],
                     size=size,
@@ -96,12 +96,15 @@ def _contest_counts(catalogue: Catalogue, contest: Contest,
     models = tuple(sorted(seen.values(), key=lambda e: (e.title_key, e.id)))
     by_province = Counter(entry.province.slug for entry in models)
     provinces = tuple(
-        (unit.name, urls.index(urls.PROVINCES, unit.slug), by_province[unit.slug])
+        (unit.name, urls.index(urls.PROVINCES, unit.slug), by_province[unit.slug],
+         catalogue.uncovered(catalogue.in_province(unit)), urls.uncovered_search(unit.slug))
         for unit in sorted(catalogue.provinces, key=lambda u: (-by_province[u.slug],
                                                                sort_key(u.name)))
         if by_province[unit.slug])
     return {"contest": contest, "models": models, "province_counts": provinces,
-            "field_counts": tuple(catalogue.field_counts(models))}
+            "field_counts": tuple(catalogue.field_counts(models)),
+            "uncovered": catalogue.uncovered(catalogue.entries),
+            "uncovered_url": urls.uncovered_search()}
 
 
 def _press_list(pages: SitePages, base: str, items: Sequence[PressItem], *, index: str,

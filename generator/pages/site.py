@@ -54,6 +54,7 @@ def search_page(catalogue: Catalogue) -> SearchPage:
         Facet(urls.SEARCH_FIELD, "Lĩnh vực", tuple((f.slug, f.label) for f in catalogue.fields)),
         Facet(urls.SEARCH_YEAR, "Năm", tuple((str(y), str(y)) for y in catalogue.years)),
         Facet(urls.SEARCH_KIND, "Loại mô hình", tuple((k.slug, k.label) for k in Kind)),
+        Facet(urls.SEARCH_PRESS, "Báo chí", urls.PRESS_COVERAGE),
     ))
 
 
@@ -71,6 +72,8 @@ def _listing(
     province: Province | None = None,
     feed: str = "",
 ) -> None:
+    uncovered = catalogue.uncovered(entries) if province else 0
+    uncovered_url = urls.uncovered_search(province.slug) if province else ""
     chunks = paginate(entries, size)
     pager = tuple(urls.numbered(base, n) for n in range(1, len(chunks) + 1))
     counts = tuple(catalogue.field_counts(entries)) if index in {"province", "year", "kind"} else ()
@@ -84,6 +87,7 @@ def _listing(
             Pagination(number, len(chunks), pager), (number - 1) * size + 1,
             province, groups, counts, search, feed,
             charts=charts if number == 1 else (), year_counts=years if number == 1 else (),
+            uncovered=uncovered, uncovered_url=uncovered_url,
         )
         pages.add(VirtualPage(urls.numbered_source(base, number), title, LISTING_TEMPLATE, context,
                               description))

@@ -97,6 +97,10 @@ class ListingPage:
     """A province's first page: SVG charts of its entries by field, then by year."""
     year_counts: tuple[tuple[int, int], ...] = ()
     """The numbers of the year chart, for the table beside it."""
+    uncovered: int = 0
+    uncovered_url: str = ""
+    """A province's pages: how many of its models no press record is about, and the search
+    that lists them (empty on other indexes)."""
 
     @property
     def card(self) -> str:
@@ -221,11 +225,14 @@ class PressPage:
     contest: Contest | None = None
     models: tuple[Entry, ...] = ()
     """A contest's first page: the models its articles are about, in title order."""
-    province_counts: tuple[tuple[str, str, int], ...] = ()
-    """A contest's first page: (province name, its URL, models covered), most first."""
+    province_counts: tuple[tuple[str, str, int, int, str], ...] = ()
+    """A contest's first page: (province name, its URL, models covered, models no article
+    is about yet, the search that lists those), most covered first."""
     field_counts: tuple[tuple[FieldOfWork, int], ...] = ()
     uncovered: int = 0
-    """The hub's first page: how many models no article is about yet."""
+    """The hub's and a contest's first page: how many models no article is about yet."""
+    uncovered_url: str = ""
+    """The search that lists those models."""
 
     @property
     def card(self) -> str:

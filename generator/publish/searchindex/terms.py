@@ -16,6 +16,7 @@ from functools import cache
 from itertools import pairwise
 
 from generator.catalogue.catalogue import Catalogue
+from generator.core import urls
 from generator.core.model import Entry, Kind
 
 VERSION = 1
@@ -38,6 +39,10 @@ HEAD = 1000
 PREFIX_TERMS = 20
 """Terms a last, unfinished syllable stands for, commonest first."""
 FACETS = ("tinh", "linh-vuc", "nam", "loai")
+PRESS_FLAG, COVERED, UNCOVERED = urls.SEARCH_PRESS, urls.COVERED, urls.UNCOVERED
+"""The flag facet of press coverage: whether any press record names the entry."""
+FLAGS = (PRESS_FLAG,)
+"""Two-valued facets kept per document, beside the range table (docs/search-index.md)."""
 
 _D_STROKE = str.maketrans({"đ": "d"})
 _MARKDOWN_TARGET = re.compile(r"\]\([^)\n]*\)|<!--.*?-->|<[^>\n]+>|\{:[^}\n]*\}", re.DOTALL)
@@ -189,6 +194,27 @@ def facet_values(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
         "nam": [(str(y), str(y)) for y in catalogue.years],
         "loai": [(k.slug, k.label) for k in Kind],
     }
+
+
+def flag_values() -> dict[str, list[tuple[str, str]]]:
+    """Each flag facet's two values as (URL key, label): the first is the one a set bit means."""
+    return {PRESS_FLAG: list(urls.PRESS_COVERAGE)}
+
+
+def flag_bits(catalogue: Catalogue, entries: Sequence[Entry]) -> dict[str, bytes]:
+    """Each flag facet's bitmap over ``entries`` (in document-id order): bit ``i % 8`` of
+    byte ``i // 8`` is set when document ``i`` has the flag's first value."""
+    covered = catalogue.press_by_entry
+    bits = bytearray((len(entries) + 7) // 8)
+    for doc, entry in enumerate(entries):
+        if entry.id in covered:
+            bits[doc >> 3] |= 1 << (doc & 7)
+    return {PRESS_FLAG: bytes(bits)}
+
+
+def flag_key(catalogue: Catalogue, entry: Entry) -> tuple[str]:
+    """An entry's value of each flag facet, as URL keys."""
+    return (COVERED if entry.id in catalogue.press_by_entry else UNCOVERED,)
 
 
 def facet_key(entry: Entry) -> tuple[str, str, str, str]:

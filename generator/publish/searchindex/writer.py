@@ -49,6 +49,8 @@ from generator.publish.searchindex.terms import (
     document_ids,
     facet_values,
     fields,
+    flag_bits,
+    flag_values,
     place,
 )
 from generator.publish.searchindex.terms import sort_keys as sort_keys_of
@@ -207,6 +209,8 @@ class SearchIndex:
             self._places = {key: places[key] for key in keys}
             self._sort_keys = {key: sort_keys[key] for key in keys}
         self._write_dictionary()
+        for name, bits in flag_bits(catalogue, entries).items():
+            self.files[f"f/{name}.bin"] = bits
         self.files["manifest.json"] = self._manifest(catalogue, [places[key] for key in keys])
         return self.files
 
@@ -349,6 +353,7 @@ class SearchIndex:
                        "maxSyllable": MAX_SYLLABLE, "maxQuery": MAX_QUERY_SYLLABLES},
             "facets": {facet: [list(v) for v in vals] for facet, vals in values.items()},
             "ranges": _ranges(places, values),
+            "flags": {flag: [list(v) for v in vals] for flag, vals in flag_values().items()},
             "dict": self._dictionary_firsts,
             "bigrams": self._shards,
             "cards": CARDS,

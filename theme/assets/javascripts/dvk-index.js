@@ -6,8 +6,10 @@
 // window.DvkIndex and nothing else. No dependency, no WebAssembly, no eval.
 //
 //   const index = await DvkIndex.open(baseUrl);   // the index folder, ".../tim-kiem/chi-muc/"
-//   const r = await index.search(query, { filters, prefix, limit });
+//   const r = await index.search(query, { filters, prefix, limit, flags });
 //   //  r = { ids, total, counts: { facet: { valueKey: n } } }
+//   //  flags: true loads the flag facets' bitmaps for their counts (the search page);
+//   //  a filter on a flag loads them anyway.
 //   const cards = await index.cards(r.ids);
 //
 // Everything is fetched lazily and cached per index object: the manifest once,
@@ -23,7 +25,11 @@
   const MAX_SYLLABLE_LENGTH = 24;
   const PREFIX_TERMS = 20;
   const DEFAULT_LIMIT = 20;
-  /** A range is [start, count, value index of each facet, in the manifest's facet order]. */
+  /**
+   * A range is [start, count, value index of each facet, in the manifest's facet order].
+   * A cell is a range, or the part of one with given flag values, as
+   * [start, count, value index of each facet, then of each flag]; a flag not loaded is -1.
+   */
   const RANGE_VALUES = 2;
 
   // -------------------------------------------------------------------------
@@ -253,11 +259,17 @@
       const facets = Array.isArray(manifest.facets)
         ? manifest.facets.map((f) => (Array.isArray(f) ? f : [f.name, f.values]))
         : Object.entries(manifest.facets || {});
-      this.facets = facets.map(([name, values], column) => {
+      // Flags come after the facets: their values follow the facets' in a cell.
+      const flags = Object.entries(manifest.flags || {});
+      this.facets = [...facets, ...flags].map(([name, values], column) => {
         const keys = (values || []).map((v) => String(Array.isArray(v) ? v[0] : v));
-        return { name, keys, index: new Map(keys.map((k, i) => [k, i])), column };
+        const flag = column >= facets.length;
+        return { name, keys, index: new Map(keys.map((k, i) => [k, i])), column, flag };
       });
-      this.ranges = (manifest.ranges || []).slice().sort((a, b) => a[0] - b[0]);
+      this.flagCount = flags.length;
+      this.ranges = (manifest.ranges || []).slice().sort((a, b) => a[0] - b[0])
+        .map((range) => [...range.slice(0, RANGE_VALUES + facets.length),
+          ...flags.map(() => -1)]);
       this.dict = manifest.dict || [];
       this.cardSize = manifest.cards;
       this._shards = new Map();
@@ -265,6 +277,7 @@
       this._bigrams = new Map();
       this._cards = new Map();
       this._rangeOf = null;
+      this._flagged = null;
     }
 
     /** Open the index whose folder is `baseUrl` (ending in "/"): fetches its manifest. */
@@ -366,8 +379,8 @@
       return out;
     }
 
-    /** The range index of each document id. */
-    _rangeIndex() {
+    /** The ranges as cells, and the range index of each document id (-1: in none). */
+    _rangeCells() {
       if (!this._rangeOf) {
         this._rangeOf = new Int32Array(this.n).fill(-1);
         this.ranges.forEach((range, r) => {
@@ -375,7 +388,58 @@
           for (let id = Math.max(0, range[0]); id < end; id++) this._rangeOf[id] = r;
         });
       }
-      return this._rangeOf;
+      return { cells: this.ranges, cellOf: this._rangeOf };
+    }
+
+    /**
+     * The cells with every flag loaded: each range split by the flag values its
+     * documents have, and the cell index of each document id. Fetches the bitmaps once.
+     */
+    _flagCells() {
+      if (!this._flagged) {
+        const flags = this.facets.filter((facet) => facet.flag);
+        this._flagged = Promise.all(flags.map(async (facet) => {
+          const buffer = await (await fetchOk(this._url(`f/${facet.name}.bin`))).arrayBuffer();
+          return new Uint8Array(buffer);
+        })).then((bitmaps) => {
+          const { cells: ranges, cellOf: rangeOf } = this._rangeCells();
+          const cellOf = new Int32Array(this.n).fill(-1);
+          const cells = [];
+          const found = new Map();
+          const first = RANGE_VALUES + this.facets.length - flags.length;
+          for (let id = 0; id < this.n; id++) {
+            const r = rangeOf[id];
+            if (r < 0) continue;
+            // A set bit is the flag's first value (index 0), a clear one its second.
+            let combination = 0;
+            bitmaps.forEach((bits, j) => {
+              if (!((bits[id >> 3] >> (id & 7)) & 1)) combination |= 1 << j;
+            });
+            const key = r * (1 << flags.length) + combination;
+            let c = found.get(key);
+            if (c === undefined) {
+              c = cells.length;
+              found.set(key, c);
+              const cell = ranges[r].slice();
+              cell[1] = 0;
+              bitmaps.forEach((_, j) => { cell[first + j] = (combination >> j) & 1; });
+              cells.push(cell);
+            }
+            cells[c][1]++;
+            cellOf[id] = c;
+          }
+          return { cells, cellOf };
+        });
+        this._flagged.catch(() => { this._flagged = null; });
+      }
+      return this._flagged;
+    }
+
+    /** The cells a search works on: flagged when it filters on a flag or asks for them. */
+    async _cellsFor(filters, withFlags) {
+      const flagged = this.flagCount > 0 && (withFlags
+        || this.facets.some((facet, f) => facet.flag && filters[f]));
+      return flagged ? this._flagCells() : this._rangeCells();
     }
 
     _emptyCounts() {
@@ -390,12 +454,12 @@
       return true;
     }
 
-    /** Counts per facet value and the total, from the matches in each range. */
-    _count(perRange, filters) {
+    /** Counts per facet value and the total, from the matches in each cell. */
+    _count(cells, perCell, filters) {
       const counts = this._emptyCounts();
       let total = 0;
-      this.ranges.forEach((range, r) => {
-        const matched = perRange[r];
+      cells.forEach((range, r) => {
+        const matched = perCell[r];
         if (!matched) return;
         if (this._passes(range, filters, -1)) total += matched;
         this.facets.forEach((facet, f) => {
@@ -420,9 +484,11 @@
       const filters = this._filters(opts.filters);
       const syls = querySyllables(query, Boolean(opts.prefix));
       const empty = () => ({ ids: [], total: 0, counts: this._emptyCounts() });
+      const cellsReady = this._cellsFor(filters, Boolean(opts.flags));
+      cellsReady.catch(() => {}); // an early return leaves it unawaited: no unhandled rejection
 
       // No syllable: a browse of what the filters allow, everything without one.
-      if (!syls.length) return this._browse(filters, limit);
+      if (!syls.length) return this._browse(await cellsReady, filters, limit);
 
       // 1. The dictionary: one entry per syllable, or a prefix's terms.
       const resolved = await Promise.all(syls.map(async (s) => {
@@ -448,9 +514,10 @@
       const shardCount = this.manifest.bigrams | 0;
       const bigramShards = shardCount > 0
         ? [...new Set(bigramKeys.map((k) => fnv1a(k) % shardCount))] : [];
-      const [postingList, bigramList] = await Promise.all([
+      const [postingList, bigramList, { cells, cellOf }] = await Promise.all([
         Promise.all([...postingIds].map((id) => this._postingsOf(id).then((p) => [id, p]))),
         Promise.all(bigramShards.map((i) => this._bigramShard(i).then((s) => [i, s]))),
+        cellsReady,
       ]);
       const postings = new Map(postingList);
       const shards = new Map(bigramList);
@@ -477,10 +544,9 @@
       }
       const inMatch = (id) => id >= 0 && id < this.n && (match[id >> 3] >> (id & 7)) & 1;
 
-      // 4. Counts from the range table; the allowed matches.
-      const rangeOf = this._rangeIndex();
-      const perRange = new Int32Array(this.ranges.length);
-      const allowedRange = this.ranges.map((range) => this._passes(range, filters, -1));
+      // 4. Counts from the cells (the range table, split by flags); the allowed matches.
+      const perCell = new Int32Array(cells.length);
+      const allowedCell = cells.map((cell) => this._passes(cell, filters, -1));
       const allowed = [];
       for (let byte = 0; byte < size; byte++) {
         let bits = match[byte];
@@ -489,13 +555,13 @@
           const id = byte * 8 + (31 - Math.clz32(low));
           bits ^= low;
           if (id >= this.n) continue;
-          const r = rangeOf[id];
-          if (r < 0) continue;
-          perRange[r]++;
-          if (allowedRange[r]) allowed.push(id);
+          const c = cellOf[id];
+          if (c < 0) continue;
+          perCell[c]++;
+          if (allowedCell[c]) allowed.push(id);
         }
       }
-      const { counts, total } = this._count(perRange, filters);
+      const { counts, total } = this._count(cells, perCell, filters);
       if (!allowed.length) return { ids: [], total, counts };
 
       // 5. Scores: the syllables' impacts, the bigrams', and an eighth more for an exact spelling.
@@ -543,15 +609,14 @@
       return { ids: allowed.slice(0, limit), total, counts };
     }
 
-    /** No syllable, some filter: the allowed ranges' ids in id order. */
-    _browse(filters, limit) {
-      const perRange = this.ranges.map((range) => range[1]);
-      const { counts, total } = this._count(perRange, filters);
+    /** No syllable, some filter: the allowed cells' ids in id order. */
+    _browse({ cells, cellOf }, filters, limit) {
+      const { counts, total } = this._count(cells, cells.map((cell) => cell[1]), filters);
+      const allowedCell = cells.map((cell) => this._passes(cell, filters, -1));
       const ids = [];
-      for (const range of this.ranges) {
-        if (ids.length >= limit) break;
-        if (!this._passes(range, filters, -1)) continue;
-        for (let id = range[0]; id < range[0] + range[1] && ids.length < limit; id++) ids.push(id);
+      for (let id = 0; id < this.n && ids.length < limit; id++) {
+        const c = cellOf[id];
+        if (c >= 0 && allowedCell[c]) ids.push(id);
       }
       return { ids, total, counts };
     }

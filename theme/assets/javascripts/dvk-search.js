@@ -8,7 +8,7 @@
 const ROOT = new URL("../../", import.meta.url);
 const RUNTIME = new URL("dvk-index.js", import.meta.url);
 const INDEX = new URL("tim-kiem/chi-muc/", ROOT);
-const FACETS = ["tinh", "linh-vuc", "nam", "loai"];
+const FACETS = ["tinh", "linh-vuc", "nam", "loai", "bao-chi"];
 const PAGE_SIZE = 20;
 const SUGGESTIONS = 6;
 // The index ranks the whole match set whatever the limit: asking for every id
@@ -343,7 +343,9 @@ function setUpSearchPage(root) {
       const { usable, cut } = words ? readQuery(state.query) : { usable: true, cut: false };
       const query = usable ? state.query : "";
       // No words: a browse, of everything when no filter is set either.
-      const found = await index.search(query, { filters: state.filters, prefix, limit: EVERY });
+      // With the flags (press coverage): the page counts "Báo chí" as any other facet.
+      const found = await index.search(query,
+        { filters: state.filters, prefix, limit: EVERY, flags: true });
       if (mine !== generation) return;
       current = { index, ids: usable ? found.ids : [], matches: matcher(query, prefix) };
       shown = 0;

@@ -7,9 +7,11 @@ desktop:
 
 - /thong-ke/;
 - the press section of "Ký túc xá vùng biên" (the seed article about it);
-- a contest's page. The bundled site has no contest, so that one is built from the
-  bundled content plus a synthetic contest, entry and articles ("thử nghiệm"), made
-  here for the picture and never published.
+- a contest's page, and the search it links to for the models no article is about
+  yet. The bundled site has no contest, and every bundled model has an article, so
+  those are built from the bundled content plus a synthetic contest, two entries and
+  articles about one of them ("thử nghiệm"), made here for the picture and never
+  published.
 
 ``make screenshots`` runs it; run it again after a change to those pages.
 """
@@ -59,16 +61,20 @@ def build_bundled(folder: Path, content: Path = REPO / "content",
 
 
 def _with_a_contest(folder: Path) -> Path:
-    """The bundled content plus a synthetic entry, contest and three articles about it."""
+    """The bundled content plus two synthetic entries, a contest and three articles about
+    one of them."""
     content = folder / "content"
     shutil.copytree(REPO / "content", content)
-    entry = {"id": "thu-nghiem-vuon-nha", "title": "Thử nghiệm vườn nhà", "province": "hue",
-             "field": "kinh-te", "kind": "tap-the", "summary": "Mô hình thử nghiệm.",
-             "started": 2024, "sources": [{"title": "Bài thử nghiệm"}]}
     (content / "mo-hinh" / "hue").mkdir(parents=True, exist_ok=True)
-    (content / "mo-hinh" / "hue" / "thu-nghiem-vuon-nha.md").write_text(
-        "---\n" + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False) + "---\n",
-        encoding="utf-8")
+    # Two models of one province, one with no article: the page links to that one.
+    for entry_id, title in (("thu-nghiem-vuon-nha", "Thử nghiệm vườn nhà"),
+                            ("thu-nghiem-ao-ca", "Thử nghiệm ao cá")):
+        entry = {"id": entry_id, "title": title, "province": "hue", "field": "kinh-te",
+                 "kind": "tap-the", "summary": "Mô hình thử nghiệm.", "started": 2024,
+                 "sources": [{"title": "Bài thử nghiệm"}]}
+        (content / "mo-hinh" / "hue" / f"{entry_id}.md").write_text(
+            "---\n" + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False) + "---\n",
+            encoding="utf-8")
     for number, (outlet, day) in enumerate((("Báo Thử Nghiệm", 2), ("Đài Thử Nghiệm", 9),
                                             ("Báo Thử Nghiệm", 16)), start=1):
         record = {"title": f"Bài dự thi thử nghiệm số {number}", "outlet": outlet,
@@ -126,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         contest = build_bundled(Path(folder) / "contest", _with_a_contest(Path(folder)),
                                 contests=[CONTEST])
         made += shoot(contest, out, f"bao-chi/{CONTEST['slug']}/", stem="bao-chi-cuoc-thi")
+        # The search the contest page links to: the models no article is about yet.
+        made += shoot(contest, out, "tim-kiem/?bao-chi=chua-co", stem="tim-kiem-chua-co-bai")
         for path in made:
             print(path)
     return 0

@@ -448,12 +448,12 @@ def test_cards_stack_vietnamese_marks_and_ignore_the_input_normal_form() -> None
 
 @pytest.mark.parametrize("size", [76, 58, 44])
 def test_a_title_word_put_together_from_its_letters_is_the_word_pillow_draws(size: int) -> None:
-    """Words are assembled from letters drawn once (generator/publish/cards.py): pixel for
+    """Words are assembled from letters drawn once (generator/publish/lettering.py): pixel for
     pixel what Pillow and Raqm draw for the whole word, kerning and stacked marks included;
     a word shaping could change (a ligature) is drawn whole."""
     import numpy as np
 
-    from generator.publish.cards import _composed, _rendered
+    from generator.publish.lettering import composed, rendered
 
     def placed(found: tuple[Any, int, int]) -> Any:
         glyphs, left, top = found
@@ -465,11 +465,11 @@ def test_a_title_word_put_together_from_its_letters_is_the_word_pillow_draws(siz
               "Tổ quốc Yêu AVAT Tây Trường", "Quảng Ngãi Thừa Thiên Huế Ưu tiên Vũng Tàu 2024",
               "“Dân vận khéo” (Nghệ An) quyết liệt ỷ ỹ Ựa"]
     for word in " ".join(titles).split(" "):
-        composed = _composed(word, size)
-        assert composed is not None, word
-        assert (placed(composed) == placed(_rendered(word, size))).all(), word
-    assert _composed("office", size) is None  # "ffi" may be one glyph
-    assert _composed("Tha\u0300nh", size) is None  # a mark no letter precomposes
+        found = composed(word, size)
+        assert found is not None, word
+        assert (placed(found) == placed(rendered(word, size))).all(), word
+    assert composed("office", size) is None  # "ffi" may be one glyph
+    assert composed("Tha\u0300nh", size) is None  # a mark no letter precomposes
 
 
 def test_a_card_file_is_a_valid_png_of_the_drawn_card(tmp_path: Path) -> None:

@@ -1,8 +1,7 @@
 """Social cards: a 1200×630 PNG per entry and per index, drawn with Pillow in Be Vietnam Pro.
 
 A card shows the title, the province and the field. Text is NFC-normalised and
-laid out with Raqm when Pillow has it (it does in the official wheels), which
-places stacked Vietnamese marks (ấ, ổ, ự) from the font's own mark tables.
+lettered as generator/publish/lettering.py says.
 Each card is cached by a digest of what it shows and of this design, so a
 rebuild draws only cards whose text changed, and a fork per core draws the rest.
 """
@@ -11,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import math
 import os
 import signal
 import struct
@@ -21,18 +19,26 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-import fontpkg_be_vietnam_pro
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw
 
 from generator.catalogue.catalogue import Catalogue
 from generator.core import urls
 from generator.core.lifetime import die_with_parent
 from generator.core.text import vi_number
 from generator.pages.views import EntryPage, ListingPage, PressPage, SitePages
+from generator.publish.lettering import (
+    INK_TOP,
+    LEADING,
+    advance,
+    fit_title,
+    font_version,
+    pixels,
+    typeface,
+    word_image,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,7 +58,7 @@ PAPER, INK, RED, GOLD = (255, 253, 247), (33, 33, 33), (183, 28, 28), (255, 193,
 # run from paper to ink, 200-251 from paper to red, then two solid colours.
 # Anti-aliased text is then exact, and the PNG needs no quantising (a third
 # of the time of drawing in RGB and reducing the colours after).
-INK_TOP, RED_BASE, RED_TOP, GOLD_INDEX, RED_INDEX = 199, 200, 251, 252, 253
+RED_BASE, RED_TOP, GOLD_INDEX, RED_INDEX = 200, 251, 252, 253
 MUTED_LEVEL = 150
 """The facts under the title: three quarters of the way from paper to ink."""
 TITLE_TOP = 124
@@ -80,65 +86,8 @@ class Card:
     @property
     def digest(self) -> str:
         """Of the text and the design: the cache key."""
-        text = "\x1f".join((DESIGN, _font_version(), self.title, *self.lines, self.site))
+        text = "\x1f".join((DESIGN, font_version(), self.title, *self.lines, self.site))
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-@cache
-def _font_version() -> str:
-    return version("fontpkg-be-vietnam-pro")
-
-
-@cache
-def _font_path(weight: str) -> str:
-    return str(Path(fontpkg_be_vietnam_pro.ROOT) / "files" / f"BeVietnamPro-{weight}.ttf")
-
-
-@cache
-def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
-    engine = (ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC)
-    return ImageFont.truetype(_font_path(weight), size, layout_engine=engine)
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    # Word widths are measured once per size (titles share most syllables);
-    # a line's width is their sum plus the spaces, without kerning across them.
-    space = _width(font, " ")
-    lines: list[list[str]] = []
-    used = 0.0
-    for word in text.split():
-        wide = _width(font, word)
-        if lines and used + space + wide <= width:
-            lines[-1].append(word)
-            used += space + wide
-        else:
-            lines.append([word])
-            used = wide
-    return [" ".join(words) for words in lines]
-
-
-@lru_cache(maxsize=65536)
-def _width(font: ImageFont.FreeTypeFont, word: str) -> float:
-    return font.getlength(word)
-
-
-def _fit_title(title: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest size at which the title fits the box (at the smallest, cut with "…")."""
-    for size in (76, 66, 58, 50, 44):
-        font = _font("Bold", size)
-        lines = _wrap(title, font, width)
-        if len(lines) * size * LEADING <= height:
-            return font, lines
-    fitting = max(1, int(height // (size * LEADING)))
-    lines = lines[:fitting]
-    while font.getlength(lines[-1] + " …") > width and " " in lines[-1]:
-        lines[-1] = lines[-1].rsplit(" ", 1)[0]
-    lines[-1] += " …"
-    return font, lines
-
-
-LEADING = 1.32
-"""Line height over font size: room above for stacked marks, below for dấu nặng."""
 
 
 @cache
@@ -162,14 +111,14 @@ def _palette() -> list[int]:
 @lru_cache(maxsize=1024)
 def _label(text: str, weight: str, size: int, level: int, red: bool = False) -> Pixels:
     """A line that recurs on many cards (the site, a province, a field), drawn once."""
-    font = _font(weight, size)
-    _, _, right, bottom = font.getbbox(text)
+    face = typeface(weight, size)
+    _, _, right, bottom = face.getbbox(text)
     label = Image.new("L", (int(right), int(bottom)), 0)
-    ImageDraw.Draw(label).text((0, 0), text, font=font, fill=level)
+    ImageDraw.Draw(label).text((0, 0), text, font=face, fill=level)
     if red:  # drawn in the ink range, then moved to the red range of the palette
         span = RED_TOP - RED_BASE
         label = label.point(lambda v: RED_BASE + v * span // INK_TOP if v else 0)
-    return _pixels(label)
+    return pixels(label)
 
 
 def draw(card: Card) -> Image.Image:
@@ -220,18 +169,18 @@ def _scanlines(card: Card) -> Pixels:
     """
     canvas = _blank(card.site).copy()
     facts_top = HEIGHT - MARGIN - FACT_STEP * len(card.lines)
-    title_font, lines = _fit_title(_nfc(card.title), WIDTH - 2 * MARGIN,
+    title_font, lines = fit_title(_nfc(card.title), WIDTH - 2 * MARGIN,
                                    facts_top - 24 - TITLE_TOP)
     step = (title_font.size or 0) * LEADING
-    space = _width(title_font, " ")
+    space = advance(title_font, " ")
     for number, line in enumerate(lines):
         x, y = float(LEFT), TITLE_TOP + number * step
         for word in line.split(" "):
             # Word by word, each drawn once per size: titles share most of their
             # syllables, and shaping a line is most of a card's drawing.
-            glyphs, left, top = _word(word, title_font.size or 0)
+            glyphs, left, top = word_image(word, title_font.size or 0)
             _paste(canvas, glyphs, round(x) + left, round(y) + top)
-            x += _width(title_font, word) + space
+            x += advance(title_font, word) + space
     for number, fact in enumerate(card.lines):
         _paste(canvas, _label(_nfc(fact), "Regular", 34, MUTED_LEVEL),
                LEFT, facts_top + number * FACT_STEP)
@@ -245,12 +194,6 @@ def _paste(canvas: Pixels, glyphs: Pixels, x: int, y: int) -> None:
     bottom, right = min(y + height, HEIGHT), min(x + width, WIDTH + 1)
     if top < bottom and left < right:
         canvas[top:bottom, left:right] = glyphs[top - y:bottom - y, left - x:right - x]
-
-
-def _pixels(image: Image.Image) -> Pixels:
-    import numpy as np
-
-    return np.asarray(image, dtype=np.uint8).copy()
 
 
 LEFT = MARGIN + 1
@@ -267,67 +210,6 @@ def _blank(site: str) -> Pixels:
     canvas[14:19, 1:] = GOLD_INDEX
     _paste(canvas, _label(_nfc(site.upper()), "SemiBold", 30, INK_TOP, red=True), LEFT, 60)
     return canvas
-
-
-@lru_cache(maxsize=8192)
-def _word(word: str, size: int) -> tuple[Pixels, int, int]:
-    """A title word in ink, and where its image goes from the pen (marks above the line
-    and overhangs to the left included)."""
-    return _composed(word, size) or _rendered(word, size)
-
-
-@lru_cache(maxsize=2048)
-def _rendered(text: str, size: int) -> tuple[Pixels, int, int]:
-    """``text`` drawn by Pillow (shaped by Raqm), and where its image goes from the pen."""
-    font = _font("Bold", size)
-    left, top, right, bottom = font.getbbox(text)
-    left, top = min(int(left), 0), min(int(top), 0)
-    glyphs = Image.new("L", (int(right) - left + 1, int(bottom) - top + 1), 0)
-    ImageDraw.Draw(glyphs).text((-left, -top), text, font=font, fill=INK_TOP)
-    return _pixels(glyphs), left, top
-
-
-@lru_cache(maxsize=65536)
-def _kerning(pair: str, size: int) -> float:
-    """How far the font moves the second letter of ``pair`` from where its advance puts it."""
-    font = _font("Bold", size)
-    return _width(font, pair) - _width(font, pair[0]) - _width(font, pair[1])
-
-
-def _composed(word: str, size: int) -> tuple[Pixels, int, int] | None:
-    """``word`` put together from its letters, each drawn once per size, or None when
-    shaping does more than place letters (a ligature, a mark not precomposed).
-
-    Rendering a word costs a fifth of a millisecond, and the rare words of 50,000
-    titles miss any cache of words; letters never do. Each letter goes where Pillow
-    puts it (the pen, its advance and the pair's kerning, rounded half up), and the
-    overlaps keep the darker pixel, as Pillow does: the result is Pillow's, pixel for
-    pixel (tests/test_citable.py).
-    """
-    import numpy as np
-
-    font = _font("Bold", size)
-    if "f" in word or any(unicodedata.combining(ch) for ch in word):
-        return None  # the font's ligatures start with f; a lone mark needs shaping
-    pens, pen = [], 0.0
-    for index, letter in enumerate(word):
-        pens.append(math.floor(pen + 0.5))
-        pen += _width(font, letter)
-        if index + 1 < len(word):
-            pen += _kerning(word[index:index + 2], size)
-    if abs(pen - _width(font, word)) > 0.01:
-        return None  # shaping moved something: draw the word whole
-    placed = [(_rendered(letter, size), x) for letter, x in zip(word, pens, strict=True)]
-    left = min(x + glyph_left for (_, glyph_left, _), x in placed)
-    top = min(glyph_top for (_, _, glyph_top), _ in placed)
-    right = max(x + glyph_left + glyphs.shape[1] for (glyphs, glyph_left, _), x in placed)
-    bottom = max(glyph_top + glyphs.shape[0] for (glyphs, _, glyph_top), _ in placed)
-    canvas = np.zeros((bottom - top, right - left), dtype=np.uint8)
-    for (glyphs, glyph_left, glyph_top), x in placed:
-        y0, x0 = glyph_top - top, x + glyph_left - left
-        box = canvas[y0:y0 + glyphs.shape[0], x0:x0 + glyphs.shape[1]]
-        np.maximum(box, glyphs, out=box)
-    return canvas, left, top
 
 
 def _nfc(text: str) -> str:

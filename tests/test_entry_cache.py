@@ -28,11 +28,12 @@ def filled(site: Site) -> Site:
     return site
 
 
-def _checked(cache: EntryCache, site: Site) -> dict[str, tuple[Entry | None, list[str]]]:
+def _checked(cache: EntryCache, site: Site, **extra: Any
+             ) -> dict[str, tuple[Entry | None, list[str]]]:
     settings = read_settings(site.config)
     paths = sorted(str(p) for p in (site.content / "mo-hinh").rglob("*.md"))
     stamps = {p: (Path(p).stat().st_size, Path(p).stat().st_mtime_ns) for p in paths}
-    found = cache.load_many(paths, settings, default_registry(), stamps)
+    found = cache.load_many(paths, settings, default_registry(), stamps, **extra)
     return {path: (entry, [p.format() for p in problems])
             for path, (entry, problems) in zip(paths, found, strict=True)}
 
@@ -54,6 +55,29 @@ def test_a_first_build_reads_on_two_cores_what_one_reads(
     assert shared == alone
     assert 0 < len(read_here) < len(alone)  # the others were read by the forked process
     assert any("năm" in " ".join(problems) for _, problems in shared.values())
+
+
+def test_other_work_done_meanwhile_leaves_the_forked_process_more_entries(
+    filled: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The press records are read while the forked process reads entries: it takes as many
+    more entries as that work is worth, and what is read is the same."""
+    alone = _checked(EntryCache(), filled)
+    monkeypatch.setattr(entry_file, "PARALLEL_FILES", 2)
+    read_here: list[str] = []
+    done: list[int] = []
+    check_file = entry_file.check_file
+
+    def spy(path: Path, *args: Any) -> Any:
+        read_here.append(str(path))
+        return check_file(path, *args)
+
+    monkeypatch.setattr(entry_file, "check_file", spy)
+    shared = _checked(EntryCache(), filled, meanwhile=lambda: done.append(len(read_here)),
+                      meanwhile_cost=4)
+    assert shared == alone
+    assert done == [0]  # before this process read any entry
+    assert len(read_here) == (len(alone) - 4) // 2  # 12 entries: 8 forked, 4 here
 
 
 def test_saved_entries_come_back_under_the_same_salt_only(

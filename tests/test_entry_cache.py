@@ -38,10 +38,9 @@ def _checked(cache: EntryCache, site: Site, **extra: Any
             for path, (entry, problems) in zip(paths, found, strict=True)}
 
 
-def test_a_first_build_reads_on_two_cores_what_one_reads(
-    filled: Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    alone = _checked(EntryCache(), filled)
+def _read_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, a few files are enough to fork a reader; returns the list of the files
+    this process reads itself (the forked one's are not seen here)."""
     monkeypatch.setattr(entry_file, "PARALLEL_FILES", 2)
     read_here: list[str] = []
     check_file = entry_file.check_file
@@ -51,6 +50,14 @@ def test_a_first_build_reads_on_two_cores_what_one_reads(
         return check_file(path, *args)
 
     monkeypatch.setattr(entry_file, "check_file", spy)
+    return read_here
+
+
+def test_a_first_build_reads_on_two_cores_what_one_reads(
+    filled: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _checked(EntryCache(), filled)
+    read_here = _read_here(monkeypatch)
     shared = _checked(EntryCache(), filled)
     assert shared == alone
     assert 0 < len(read_here) < len(alone)  # the others were read by the forked process
@@ -63,16 +70,8 @@ def test_other_work_done_meanwhile_leaves_the_forked_process_more_entries(
     """The press records are read while the forked process reads entries: it takes as many
     more entries as that work is worth, and what is read is the same."""
     alone = _checked(EntryCache(), filled)
-    monkeypatch.setattr(entry_file, "PARALLEL_FILES", 2)
-    read_here: list[str] = []
+    read_here = _read_here(monkeypatch)
     done: list[int] = []
-    check_file = entry_file.check_file
-
-    def spy(path: Path, *args: Any) -> Any:
-        read_here.append(str(path))
-        return check_file(path, *args)
-
-    monkeypatch.setattr(entry_file, "check_file", spy)
     shared = _checked(EntryCache(), filled, meanwhile=lambda: done.append(len(read_here)),
                       meanwhile_cost=4)
     assert shared == alone

@@ -7,11 +7,11 @@ desktop:
 
 - /thong-ke/;
 - the press section of "Ký túc xá vùng biên" (the seed article about it);
-- a contest's page, and the search it links to for the models no article is about
-  yet. The bundled site has no contest, and every bundled model has an article, so
-  those are built from the bundled content plus a synthetic contest, two entries and
-  articles about one of them ("thử nghiệm"), made here for the picture and never
-  published.
+- a contest's page, the search it links to for the models no article is about
+  yet, and a province page with that link. The bundled site has no contest, and
+  every bundled model has an article, so those are built from the bundled content
+  plus a synthetic contest, two entries and articles about one of them ("thử
+  nghiệm"), made here for the picture and never published.
 
 ``make screenshots`` runs it; run it again after a change to those pages.
 """
@@ -132,8 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         contest = build_bundled(Path(folder) / "contest", _with_a_contest(Path(folder)),
                                 contests=[CONTEST])
         made += shoot(contest, out, f"bao-chi/{CONTEST['slug']}/", stem="bao-chi-cuoc-thi")
-        # The search the contest page links to: the models no article is about yet.
+        # The search the contest and province pages link to: the models no article is
+        # about yet; and a province page with that link.
         made += shoot(contest, out, "tim-kiem/?bao-chi=chua-co", stem="tim-kiem-chua-co-bai")
+        made += shoot(contest, out, "tinh-thanh/hue/", stem="tinh-thanh-chua-co-bai")
         for path in made:
             print(path)
     return 0

@@ -310,8 +310,9 @@ def test_the_press_hub_lists_every_article_newest_first(many: Site) -> None:
         in first
     assert '<a href="../tim-kiem/?bao-chi=chua-co">Tìm các mô hình chưa có bài' in first
     # The province page says how many of its models no article is about, and lists them.
-    assert ('<a class="dvk-uncovered" href="../../tim-kiem/?tinh=nghe-an&amp;bao-chi=chua-co">'
-            "1 mô hình chưa có bài báo viết về ›</a>") in many.html("tinh-thanh/nghe-an/")
+    assert ('<p class="dvk-search-link">Báo chí: <a class="dvk-uncovered" '
+            'href="../../tim-kiem/?tinh=nghe-an&amp;bao-chi=chua-co">'
+            "1 mô hình chưa có bài báo viết về&nbsp;›</a></p>") in many.html("tinh-thanh/nghe-an/")
     assert "dvk-uncovered" not in many.html("tinh-thanh/ha-noi/")
     assert "<strong>5</strong> bài báo; đang xem 1–2." in first
     # Each article leads to the models it is about.

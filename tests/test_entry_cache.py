@@ -109,3 +109,25 @@ def test_saved_entries_come_back_under_the_same_salt_only(
     for shard in (tmp_path / "entries").glob("*.pickle"):
         shard.write_bytes(b"damaged")
     assert EntryCache().restore(tmp_path / "entries", "salt", settings, default_registry()) == 0
+
+
+def test_a_build_waits_for_the_caches_the_last_one_is_still_saving(tmp_path: Path) -> None:
+    """Caches are saved by a forked process (``in_background``); the next build restores
+    them only once that process is done, so it never reads the ones before."""
+    import time
+
+    from generator.core.cachefile import in_background, wait_for_saves
+
+    lock, saved = tmp_path / "cache" / "saving.lock", tmp_path / "saved"
+
+    def slow_save() -> None:
+        time.sleep(0.6)
+        saved.write_text("done", encoding="utf-8")
+
+    started = time.monotonic()
+    in_background([slow_save], lock)
+    assert time.monotonic() - started < 0.5  # the build goes on at once
+    assert not saved.exists()
+    wait_for_saves(lock)
+    assert saved.read_text(encoding="utf-8") == "done"
+    wait_for_saves(lock)  # nothing saving: returns at once

@@ -61,6 +61,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.commands.serve")
 SEARCH_INDEX = "search-index.pickle"
+SAVING = "saving.lock"
+"""Held by the process that saves a build's caches for the next (``cachefile.in_background``)."""
+BACKGROUND_SHARDS = 8
+"""Entry cache shards worth a forked saver: an edit changes one, saved at once."""
 ROWS = "open-data-rows.pickle"
 PRESS = "press-records.pickle"
 """In the build cache: what a build keeps for the next process, so an edit rebuilds fast."""
@@ -206,12 +210,12 @@ class Builder:
         )
         if before is not None and before.shared == now.shared:
             # Saved on the other core while the few changed pages render, and after.
-            cachefile.in_background(self._saves(kept, now.shared))
+            cachefile.in_background(self._saves(kept, now.shared), kept / SAVING)
             self._incremental(loaded, plan, before, state, published)
             self.last_mode = "incremental"
         else:
-            for save in self._saves(kept, now.shared):
-                save()
+            # Saved while MkDocs reads the pages, which leaves a core idle.
+            cachefile.in_background(self._saves(kept, now.shared), kept / SAVING)
             if self.once:
                 # Saved for the next process; this one will not update it again, and
                 # its posting arrays are a tenth of the build's memory while it renders.
@@ -263,14 +267,24 @@ class Builder:
             plugin = config.plugins[PLUGIN_NAME]
             assert isinstance(plugin, ShowcasePlugin)
             settings = settings_from(plugin.config, config)
+            # The last build may still be saving what this one restores.
+            cachefile.wait_for_saves(store.with_name(SAVING))
             self.entry_cache.restore(store, now.shared, settings, default_registry())
             self.press_cache.restore(store.with_name(PRESS), now.shared)
         try:
             return check(config, strict=self.strict, cache=self.entry_cache, now=now,
                          press=self.press_cache)
         finally:  # what was read stays read, even when an entry has an error
-            self.entry_cache.save(store, now.shared)
-            self.press_cache.save(store.with_name(PRESS), now.shared)
+            many = self.entry_cache.unsaved > BACKGROUND_SHARDS
+            saves = [save for save in (self.entry_cache.save_later(store, now.shared),
+                                       self.press_cache.save_later(store.with_name(PRESS),
+                                                                   now.shared))
+                     if save is not None]
+            if many:  # a first build: two seconds of pickling, on the core the build leaves idle
+                cachefile.in_background(saves, store.with_name(SAVING))
+            else:
+                for save in saves:
+                    save()
 
     def _full(self, loaded: Loaded) -> None:
         with (staging_folder(loaded.config) as (staging, final),

@@ -205,9 +205,25 @@ class EntryCache:
         ``salt`` names what the entries were checked against (the settings,
         the generator); ``restore`` with another salt restores nothing.
         """
+        later = self.save_later(folder, salt)
+        if later is not None:
+            later()
+
+    @property
+    def unsaved(self) -> int:
+        """How many shards changed since the last save or restore."""
+        return len(self._dirty)
+
+    def save_later(self, folder: Path, salt: str) -> Callable[[], None] | None:
+        """What ``save`` writes, to run in a forked process (``cachefile.in_background``),
+        which sees the entries as they are now; None when no shard changed."""
         if not self._dirty:
-            return
-        shards: dict[int, dict[str, Cached]] = {k: {} for k in self._dirty}
+            return None
+        dirty, self._dirty = self._dirty, set()
+        return partial(self._write_shards, folder, salt, dirty)
+
+    def _write_shards(self, folder: Path, salt: str, dirty: set[int]) -> None:
+        shards: dict[int, dict[str, Cached]] = {k: {} for k in dirty}
         for path, cached in self._loaded.items():
             shard = shards.get(_shard(path))
             if shard is not None:
@@ -215,7 +231,6 @@ class EntryCache:
         for number, found in shards.items():
             write_whole(folder / f"{number:02d}.pickle",
                         partial(_dump_shard, content=(salt, found)))
-        self._dirty.clear()
 
     def restore(self, folder: Path, salt: str, settings: Settings,
                 registry: ProvinceRegistry) -> int:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from generator.core import cachefile
@@ -78,9 +79,17 @@ class PressCache:
 
     def save(self, path: Path, salt: str) -> None:
         """Keep the records in ``path`` for the next process, under ``salt``."""
-        if self.changed:
-            cachefile.save(path, salt, self._read)
-            self.changed = False
+        later = self.save_later(path, salt)
+        if later is not None:
+            later()
+
+    def save_later(self, path: Path, salt: str) -> Callable[[], None] | None:
+        """What ``save`` writes, to run in a forked process (``cachefile.in_background``):
+        the records as they are now; None when nothing changed."""
+        if not self.changed:
+            return None
+        self.changed = False
+        return partial(cachefile.save, path, salt, self._read)
 
     def restore(self, path: Path, salt: str) -> None:
         """Take the records ``save`` kept in ``path`` under ``salt``, if any."""

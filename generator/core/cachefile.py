@@ -9,6 +9,7 @@ and renames it, so a killed process leaves the previous file whole.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import os
 import pickle
@@ -94,20 +95,32 @@ class collector_on_new_objects:
             gc.disable()
 
 
-def in_background(saves: list[Callable[[], None]]) -> None:
+def in_background(saves: list[Callable[[], None]], lock: Path | None = None) -> None:
     """Run ``saves`` in a process of their own, which outlives the caller if need be.
 
-    The caches an edit leaves for the next process take a second or two to
+    The caches a build leaves for the next process take a second or two to
     pickle at 50,000 entries: the build does not wait for them. The process
     shares the caller's memory as it was when it started, so what it saves is
-    that moment's; each save replaces its file whole, so a build that starts
-    before it is done reads the previous cache, which is consistent too (it
-    only has more to redo). A save that fails is lost, never half-written.
+    that moment's; each save replaces its file whole. A save that fails is lost,
+    never half-written.
+
+    With ``lock``, the saving process holds it until it is done, and
+    ``wait_for_saves`` waits for it: a build that starts at once (a first build,
+    then an edit) restores the caches this one leaves, not the ones before.
     """
     if not saves:
         return
-    child = os.fork()
+    held = _lock_file(lock, fcntl.LOCK_EX) if lock is not None else None
+    try:
+        child = os.fork()
+    except BaseException:
+        if held is not None:
+            os.close(held)
+        raise
     if child:
+        # The lock stays held by the grandchild's copy of the descriptor.
+        if held is not None:
+            os.close(held)
         os.waitpid(child, 0)  # at once: the grandchild does the work, reaped by init
         return
     try:  # pragma: no cover (the forked processes)
@@ -118,3 +131,19 @@ def in_background(saves: list[Callable[[], None]]) -> None:
                     save_one()
     finally:
         os._exit(0)
+
+
+def wait_for_saves(lock: Path) -> None:
+    """Return once no process ``in_background`` started with ``lock`` is still saving."""
+    os.close(_lock_file(lock, fcntl.LOCK_SH))
+
+
+def _lock_file(lock: Path, how: int) -> int:
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, how)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor

@@ -103,6 +103,15 @@ def test_never_overwrites_and_numbers_a_second_article_of_the_same_day(models: S
     assert names == ["2024-07-24-nghe-an-ky-tuc-xa-vung-bien-giup-hoc-sinh-den-truong-2.yml",
                      "2024-07-24-nghe-an-ky-tuc-xa-vung-bien-giup-hoc-sinh-den-truong.yml"]
     assert new_press(models, "--id", names[1].removesuffix(".yml")) == 2
+    assert new_press(models, "--id", "Bài Báo") == 2  # an id as dvk check wants it, or none
+
+
+def test_a_malformed_id_is_refused_naming_its_flag(
+    models: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new_press(models, "--id", "Bài Báo") == 2
+    assert capsys.readouterr().err.startswith("dvk: --id: mã chỉ gồm chữ thường không dấu")
+    assert not (models.content / "bao-chi").exists()
 
 
 def test_questions_are_asked_on_a_terminal(

@@ -26,8 +26,8 @@ from pydantic import ValidationError
 
 from generator.author.entryfile import render_entry
 from generator.author.ids import derive_id, unique_id, used_ids
-from generator.author.questions import Answers, Ask, Context, Say, collect, parse_entry_id
-from generator.core.errors import FrontMatterError, InvalidAnswer, ScaffoldError, display_path
+from generator.author.questions import Answers, Ask, Context, Say, collect, explicit_id
+from generator.core.errors import FrontMatterError, ScaffoldError, display_path
 from generator.core.model import EntryFrontMatter
 from generator.core.provinces import ProvinceMatch, ProvinceRegistry
 from generator.core.settings import Settings
@@ -71,7 +71,7 @@ def create_entry(answers: Answers, settings: Settings, registry: ProvinceRegistr
     """
     context = Context(settings, registry)
     used = used_ids(settings)
-    explicit = _explicit_id(answers.entry_id)
+    explicit = explicit_id(answers.entry_id)
     if explicit and explicit in used:  # before any question, not after all of them
         _refuse(explicit, used[explicit], settings)
     values = collect(answers, context, ask, say)
@@ -97,15 +97,6 @@ def create_entry(answers: Answers, settings: Settings, registry: ProvinceRegistr
     except FileExistsError:
         _refuse(entry_id, path, settings)
     return Created(path, entry_id)
-
-
-def _explicit_id(raw: str | None) -> str | None:
-    if not raw or not raw.strip():
-        return None
-    try:
-        return parse_entry_id(raw, {}, None)
-    except InvalidAnswer as exc:
-        raise ScaffoldError(f"--id: {exc}") from None
 
 
 def _refuse(entry_id: str, holder: Path, settings: Settings) -> NoReturn:

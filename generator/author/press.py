@@ -29,8 +29,8 @@ from generator.author.questions import (
     Question,
     Say,
     collect,
+    explicit_id,
     parse_date,
-    parse_entry_id,
     parse_text,
     parse_url,
 )
@@ -177,7 +177,7 @@ def create_record(answers: PressAnswers, settings: Settings, context: Context, *
     """
     folder = settings.press_path
     taken = {path.stem for path in folder.glob("*.y*ml")}
-    explicit = parse_entry_id(answers.record_id, {}, None) if answers.record_id else None
+    explicit = explicit_id(answers.record_id)
     # Nearly every article is in Vietnamese: asked for only through --language.
     answers = replace(answers, language=answers.language or "vi")
     values = collect(answers, context, ask, say,

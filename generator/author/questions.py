@@ -181,6 +181,16 @@ def parse_entry_id(raw: str, _: dict[str, Any], __: Context | None) -> str:
     )
 
 
+def explicit_id(raw: str | None) -> str | None:
+    """The id given with ``--id``, checked; None when none was given."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        return parse_entry_id(raw, {}, None)
+    except InvalidAnswer as exc:
+        raise ScaffoldError(f"--id: {exc}") from None
+
+
 # --- the questions ---------------------------------------------------------------------
 
 

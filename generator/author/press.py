@@ -40,6 +40,7 @@ from generator.core.model import ID_MAX_LENGTH
 from generator.core.press import LANGUAGE_PATTERN, PressSpec
 from generator.core.settings import Settings
 from generator.core.text import slugify
+from generator.load.press import press_files
 
 _LANGUAGE = re.compile(LANGUAGE_PATTERN)
 _MODEL_SEPARATORS = re.compile(r"[\s,;]+")
@@ -176,13 +177,14 @@ def create_record(answers: PressAnswers, settings: Settings, context: Context, *
     exists: nothing is overwritten.
     """
     folder = settings.press_path
-    taken = {path.stem for path in folder.glob("*.y*ml")}
+    taken = {Path(path).stem for path in press_files(settings)}
     explicit = explicit_id(answers.record_id)
     # Nearly every article is in Vietnamese: asked for only through --language.
     answers = replace(answers, language=answers.language or "vi")
     values = collect(answers, context, ask, say,
                      questions=press_questions(settings, used_ids(settings),
-                                               contest=bool(answers.contest)))
+                                               contest=bool(answers.contest)),
+                     subject="bài báo (cannot create the press record)")
     name = explicit or record_name(values["date"], values["title"], taken)
     path = folder / f"{name}.yml"
     schema_ref = Path(os.path.relpath(schema_file.resolve(), folder.resolve())).as_posix()

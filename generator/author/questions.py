@@ -270,12 +270,14 @@ def _ask(question: Question, values: dict[str, Any], context: Context, *, ask: A
 
 
 def collect(answers: object, context: Context, ask: Ask | None, say: Say, *,
-            questions: Sequence[Question] = QUESTIONS) -> dict[str, Any]:
+            questions: Sequence[Question] = QUESTIONS,
+            subject: str = "mô hình (cannot create the entry)") -> dict[str, Any]:
     """Every value ``questions`` ask for (an entry's by default), checked; ask for what is
     missing or wrong when ``ask`` is given; ``answers`` holds the flags, by question key.
 
     Without ``ask``, every missing or invalid value is reported at once, each
-    naming its flag, in one ``ScaffoldError``. An empty value counts as not given.
+    naming its flag, in one ``ScaffoldError`` that names the ``subject`` not made. An
+    empty value counts as not given.
     """
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -316,9 +318,7 @@ def collect(answers: object, context: Context, ask: Ask | None, say: Say, *,
             problems.append(_missing(question))
         values[question.key] = value
     if problems:
-        what = ("mô hình (cannot create the entry)" if questions is QUESTIONS
-                else "bài báo (cannot create the press record)")
-        raise ScaffoldError(f"không tạo được {what}:\n  " + "\n  ".join(problems))
+        raise ScaffoldError(f"không tạo được {subject}:\n  " + "\n  ".join(problems))
     return values
 
 

@@ -22,13 +22,13 @@ STATS_DATA = f"{DATA}thong-ke/"
 """The statistics' CSV files: below ``du-lieu/``, because a Frictionless package may
 only name files below its own folder."""
 SEARCH_PROVINCE, SEARCH_FIELD, SEARCH_YEAR, SEARCH_KIND = "tinh", "linh-vuc", "nam", "loai"
+"""The search page's filters, as its URL carries them: ``tim-kiem/?tinh=nghe-an``. Shared
+links carry them, so they are as permanent as a page's URL; the index uses the same keys."""
 SEARCH_PRESS = "bao-chi"
 """The search filter of press coverage: ``da-co`` (a press record names the model), ``chua-co``."""
 COVERED, UNCOVERED = "da-co", "chua-co"
 PRESS_COVERAGE = ((COVERED, "Đã có bài"), (UNCOVERED, "Chưa có bài"))
 """The values of ``SEARCH_PRESS`` and their labels, as the search page shows them."""
-"""The search page's filters, as its URL carries them: ``tim-kiem/?tinh=nghe-an``. Shared
-links carry them, so they are as permanent as a page's URL; the index uses the same keys."""
 PAGER = "trang/"
 """Page 2, 3 … of an index: ``tinh-thanh/nghe-an/trang/2/``."""
 

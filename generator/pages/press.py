@@ -47,7 +47,10 @@ def press_pages(pages: SitePages, catalogue: Catalogue) -> None:
     outlets: dict[str, list[PressItem]] = {}
     names: dict[str, str] = {}
     years: dict[int, list[PressItem]] = {}
+    entered: dict[str, list[PressItem]] = {contest: [] for contest in contests}
     for item in items:  # newest first, so each list is too
+        if item.contest is not None:
+            entered[item.contest.slug].append(item)
         outlet = item.record.outlet
         if outlet:
             slug = outlet_slug(outlet)
@@ -60,15 +63,17 @@ def press_pages(pages: SitePages, catalogue: Catalogue) -> None:
     year_items = tuple(HubItem(str(year), urls.press_year(year), len(years[year]))
                        for year in sorted(years, reverse=True))
     contest_items = tuple(
-        HubItem(contest.name, urls.press_contest(contest.slug),
-                sum(1 for item in items if item.contest is contest))
+        HubItem(contest.name, urls.press_contest(contest.slug), len(entered[contest.slug]))
         for contest in catalogue.settings.contests)
+    # Models no article is about, by province: counted once for every contest's page.
+    uncovered = Counter(entry.province.slug for entry in catalogue.entries
+                        if entry.id not in catalogue.press_by_entry)
     _press_list(pages, urls.PRESS, items, index="all", heading="Báo chí viết về các mô hình",
                 size=size,
                 description="Các bài báo viết về mô hình \"Dân vận khéo\", mới nhất trước.",
                 extra={"outlets": outlet_items, "years": year_items,
                        "contests": contest_items,
-                       "uncovered": catalogue.uncovered(catalogue.entries),
+                       "uncovered": uncovered.total(),
                        "uncovered_url": urls.uncovered_search()})
     for slug, found in outlets.items():
         _press_list(pages, urls.press_outlet(slug), found, index="outlet", heading=names[slug],
@@ -79,16 +84,17 @@ def press_pages(pages: SitePages, catalogue: Catalogue) -> None:
                     heading=f"Báo chí năm {year}", size=size,
                     description=f"Các bài báo năm {year} viết về mô hình \"Dân vận khéo\".")
     for contest in catalogue.settings.contests:
-        found = [item for item in items if item.contest is contest]
+        found = entered[contest.slug]
         _press_list(pages, urls.press_contest(contest.slug), found, index="contest",
                     heading=contest.name, size=size,
                     description=f"Các tác phẩm dự thi {contest.name} ({contest.year}).",
-                    extra=_contest_counts(catalogue, contest, found))
+                    extra=_contest_counts(catalogue, contest, found, uncovered))
 
 
-def _contest_counts(catalogue: Catalogue, contest: Contest,
-                    items: Sequence[PressItem]) -> dict[str, Any]:
-    """A contest's first page: the models its articles cover, by province and by field."""
+def _contest_counts(catalogue: Catalogue, contest: Contest, items: Sequence[PressItem],
+                    uncovered: Counter[str]) -> dict[str, Any]:
+    """A contest's first page: the models its articles cover, by province and by field, and
+    beside each province how many of its models no article is about (``uncovered``)."""
     seen: dict[str, Entry] = {}
     for item in items:
         for entry in item.models:
@@ -97,13 +103,13 @@ def _contest_counts(catalogue: Catalogue, contest: Contest,
     by_province = Counter(entry.province.slug for entry in models)
     provinces = tuple(
         (unit.name, urls.index(urls.PROVINCES, unit.slug), by_province[unit.slug],
-         catalogue.uncovered(catalogue.in_province(unit)), urls.uncovered_search(unit.slug))
+         uncovered[unit.slug], urls.uncovered_search(unit.slug))
         for unit in sorted(catalogue.provinces, key=lambda u: (-by_province[u.slug],
                                                                sort_key(u.name)))
         if by_province[unit.slug])
     return {"contest": contest, "models": models, "province_counts": provinces,
             "field_counts": tuple(catalogue.field_counts(models)),
-            "uncovered": catalogue.uncovered(catalogue.entries),
+            "uncovered": uncovered.total(),
             "uncovered_url": urls.uncovered_search()}
 
 

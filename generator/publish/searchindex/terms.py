@@ -204,10 +204,9 @@ def flag_values() -> dict[str, list[tuple[str, str]]]:
 def flag_bits(catalogue: Catalogue, entries: Sequence[Entry]) -> dict[str, bytes]:
     """Each flag facet's bitmap over ``entries`` (in document-id order): bit ``i % 8`` of
     byte ``i // 8`` is set when document ``i`` has the flag's first value."""
-    covered = catalogue.press_by_entry
     bits = bytearray((len(entries) + 7) // 8)
     for doc, entry in enumerate(entries):
-        if entry.id in covered:
+        if flag_key(catalogue, entry)[0] == COVERED:
             bits[doc >> 3] |= 1 << (doc & 7)
     return {PRESS_FLAG: bytes(bits)}
 

@@ -356,6 +356,15 @@ def test_a_contest_page_counts_the_models_its_articles_cover(many: Site) -> None
     assert f'Tác phẩm dự thi <a href="../../bao-chi/{CONTEST["slug"]}/">' in entry
 
 
+def test_a_hub_where_every_model_has_an_article_says_so(site: Site) -> None:
+    site.entry("ky-tuc-xa")
+    _record(site, "bai", {**OLDER, "models": ["ky-tuc-xa"]})
+    assert site.run("build", "--strict") == 0
+    html = site.html("bao-chi/")
+    assert "Mọi mô hình trên trang đều đã có bài báo viết về." in html
+    assert "bao-chi=chua-co" not in html and "đề tài cho bài viết mới" not in html
+
+
 def test_no_contest_and_no_article_read_as_such(site: Site) -> None:
     site.entry("ky-tuc-xa")
     assert site.run("build", "--strict") == 0

@@ -119,6 +119,25 @@ def test_added_and_removed_entries(sample: Site, tmp_path: Path) -> None:
     assert_same_as_clean_build(sample, tmp_path)
 
 
+def test_each_build_starts_from_the_one_before(sample: Site, tmp_path: Path) -> None:
+    """An incremental build is the next one's starting point, not the last full build: a
+    build with nothing changed after an edit does nothing, and an entry added by one
+    build and removed by the next leaves no page behind."""
+    assert sample.run("build") == 0
+    added = sample.entry("moi", title="Ánh sáng", province="ha-noi", field="kinh-te")
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert "Ánh sáng" in sample.html("mo-hinh/moi/")
+    builder = Builder(sample.config)
+    builder.build()
+    assert builder.last_mode == "unchanged"
+    added.unlink()
+    builder, _ = rebuild(sample)
+    assert builder.last_mode == "incremental"
+    assert not (sample.out / "mo-hinh/moi").exists()
+    assert_same_as_clean_build(sample, tmp_path)
+
+
 def test_a_press_record_added_and_removed(sample: Site, tmp_path: Path) -> None:
     """An article about a model changes its page, its province's "chưa có bài" count and
     the search's press flag, and nothing of the posting files; removed, all goes back."""

@@ -46,15 +46,11 @@ from generator.pages.site import build_pages
 from generator.publish.artefacts import GROUP, Publication
 from generator.publish.entryfiles import usual_files
 from generator.publish.opendata import RowText
+from generator.publish.searchaside import Aside
 from generator.render.config import PLUGIN_NAME, load_site_config, settings_from
 from generator.render.loop import render_site
-from generator.render.plugin import (
-    BuildPlan,
-    Selection,
-    ShowcasePlugin,
-    nav_sources,
-    new_search_index,
-)
+from generator.render.plan import BuildPlan, Selection, nav_sources, new_search_index
+from generator.render.plugin import ShowcasePlugin
 
 if TYPE_CHECKING:
     from generator.publish.searchindex import SearchIndex
@@ -110,6 +106,24 @@ class Unchanged:
     entries: int
     site_dir: str
     warnings: tuple[Problem, ...]
+
+
+def _search_aside(kept: Path, salt: str, before: BuildState | None) -> Aside:
+    """The search index of a build that needs it no more once made: made in a forked
+    process, from the one the last build kept, and kept for the next.
+
+    With ``before``, the state of the site the build updates, only the files that
+    changed are written.
+    """
+    return Aside(kept / "search-aside", partial(new_search_index, kept / SEARCH_INDEX, salt),
+                 partial(_keep_search, kept, salt),
+                 {} if before is None else {dest: digest for dest, digest in before.statics.items()
+                                            if dest.startswith(urls.SEARCH_INDEX)})
+
+
+def _keep_search(kept: Path, salt: str, index: SearchIndex) -> None:
+    """Save a search index made aside for the next build, as ``Builder._saves`` would."""
+    cachefile.in_background([partial(index.save, kept / SEARCH_INDEX, salt)], kept / SAVING)
 
 
 def _kept(entry_id: str, dests: tuple[str, ...]) -> tuple[str, ...]:
@@ -185,17 +199,21 @@ class Builder:
             return Unchanged(before.entry_count, str(final), before.problems())
         loaded = self._check(config, now)
         kept = cache_dir(Path(config.config_file_path).parent)
-        if self.search_index is None:
+        if self.search_index is None and not self.once:
             self.search_index = new_search_index(kept / SEARCH_INDEX, now.shared)
-        self.search_index.last_update = ""
+        if self.search_index is not None:
+            self.search_index.last_update = ""
         if self.rows is None:
             saved = cachefile.load(kept / ROWS, now.shared)
             self.rows = saved if isinstance(saved, RowText) else RowText()
         catalogue = loaded.catalogue
         dates = file_dates(catalogue.settings.content_dir)
+        full = before is None or before.shared != now.shared
         plan = BuildPlan(
             catalogue, build_pages(catalogue, dates),
             progress=self.progress or Silent(), search=self.search_index, rows=self.rows,
+            search_aside=_search_aside(kept, now.shared, None if full else before)
+            if self.once else None,
         )
         loaded.plugin.prepare(plan)
         published = loaded.plugin.statics()
@@ -208,7 +226,7 @@ class Builder:
             warnings=[{**asdict(w), "severity": w.severity.value} for w in catalogue.warnings],
             version=STATE_VERSION,
         )
-        if before is not None and before.shared == now.shared:
+        if before is not None and not full:
             # Saved on the other core while the few changed pages render, and after.
             cachefile.in_background(self._saves(kept, now.shared), kept / SAVING)
             self._incremental(loaded, plan, before, state, published)
@@ -216,14 +234,12 @@ class Builder:
         else:
             # Saved while MkDocs reads the pages, which leaves a core idle.
             cachefile.in_background(self._saves(kept, now.shared), kept / SAVING)
-            if self.once:
-                # Saved for the next process; this one will not update it again, and
-                # its posting arrays are a tenth of the build's memory while it renders.
-                self.search_index.release()
             self._full(loaded)
+            if published.search_aside is not None:
+                state.statics.update(published.search_aside.wait())
             state.groups = {entry_id: _kept(entry_id, tuple(f.dest_uri for f in group.files()))
                             for entry_id, group in published.groups.items()}
-            record_state(config, state)
+            record_state(config, final, state)
             self.last_mode = "full"
         if not self.once:
             self._shown = Shown.of(catalogue, plan.site_pages, dates)
@@ -250,9 +266,9 @@ class Builder:
 
     def _saves(self, kept: Path, salt: str) -> list[Callable[[], None]]:
         """What this build updated, to keep in the build cache for the next process."""
-        assert self.search_index is not None and self.rows is not None
+        assert self.rows is not None
         saves: list[Callable[[], None]] = []
-        if self.search_index.last_update:
+        if self.search_index is not None and self.search_index.last_update:
             saves.append(partial(self.search_index.save, kept / SEARCH_INDEX, salt))
         if self.rows.changed:
             saves.append(partial(cachefile.save, kept / ROWS, salt, self.rows))
@@ -290,7 +306,7 @@ class Builder:
         with (staging_folder(loaded.config) as (staging, final),
               collector_on_new_objects(collect_first=True)):
             render_site(loaded.config, None)
-            forget_state(loaded.config)
+            forget_state(loaded.config, final)
             swap(staging, final, later=True)
 
     def _incremental(
@@ -311,8 +327,10 @@ class Builder:
             now.groups[entry_id] = _kept(entry_id, dests)
             statics.update(dests)
         gone = [urls.page_output(uri) for uri in before.pages.keys() - now.pages.keys()]
+        aside = published.search_aside  # its files are known once the pages are rendered
         left = {key for key in before.statics.keys() - now.statics.keys()
-                if not key.startswith(GROUP)}
+                if not key.startswith(GROUP)
+                and not (aside and key.startswith(urls.SEARCH_INDEX))}
         for entry_id, kept in before.groups.items():
             if entry_id in entry_ids or entry_id not in now.groups:
                 left.update(kept or usual_files(entry_id))
@@ -329,8 +347,11 @@ class Builder:
         loaded.plugin.prepare(replace(plan, selection=selection))
         with staging_folder(config) as (staging, final), collector_on_new_objects():
             render_site(config, selection)
-            replace_in_place(staging, final, gone, state_file(config),
-                             lambda: record_state(config, now))
+            if aside is not None:
+                now.statics.update(aside.wait())
+                gone += aside.removed()
+            replace_in_place(staging, final, gone, state_file(config, final),
+                             lambda: record_state(config, final, now))
 
 
 def build(

@@ -43,7 +43,8 @@ from generator.pages.site import entry_page
 from generator.pages.views import SitePages
 from generator.render.config import PLUGIN_NAME
 from generator.render.loop import render_site
-from generator.render.plugin import BuildPlan, Selection, ShowcasePlugin
+from generator.render.plan import BuildPlan, Selection
+from generator.render.plugin import ShowcasePlugin
 
 if TYPE_CHECKING:
     from generator.publish.searchindex import SearchIndex

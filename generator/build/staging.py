@@ -18,6 +18,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.build.journal import roll_back
+from generator.core.folders import delete_in_background
 
 
 @contextmanager
@@ -58,6 +59,8 @@ def sweep_abandoned(final: Path) -> None:
                 leftover.rename(final)
             elif kind.endswith(".journal"):
                 roll_back(leftover, final)
+            elif kind.endswith(".discarded"):  # the last build's old site, maybe still
+                delete_in_background(leftover)   # being deleted by the process it started
             else:
                 shutil.rmtree(leftover, ignore_errors=True)
         except PermissionError:

@@ -164,9 +164,13 @@ def _site_id(final: Path) -> str:
     return hashlib.blake2b(listed, digest_size=16).hexdigest()
 
 
-def state_file(config: MkDocsConfig) -> Path:
-    """Where the state of the last build of this site folder is kept."""
-    site = site_key(Path(config.site_dir))
+def state_file(config: MkDocsConfig, final: Path) -> Path:
+    """Where the state of the last build of the site folder ``final`` is kept.
+
+    ``final`` is named, not read from the config: while a build runs, the config
+    points at its staging folder.
+    """
+    site = site_key(final)
     return cache_dir(Path(config.config_file_path).parent) / f"last-build-{site}.pickle"
 
 
@@ -174,7 +178,7 @@ def previous_state(config: MkDocsConfig) -> BuildState | None:
     """The state of the build that made site/, if site/ is still that build's folder."""
     final = Path(config.site_dir)
     try:
-        state = pickle.loads(state_file(config).read_bytes())
+        state = pickle.loads(state_file(config, final).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
         return None
     if not isinstance(state, BuildState) or state.version != STATE_VERSION:
@@ -184,14 +188,16 @@ def previous_state(config: MkDocsConfig) -> BuildState | None:
     return state
 
 
-def record_state(config: MkDocsConfig, state: BuildState) -> None:
+def record_state(config: MkDocsConfig, final: Path, state: BuildState) -> None:
+    """Keep ``state`` as that of the site in ``final``, as it is now."""
     # Pickled, not JSON: 54,000 page digests load and save in a tenth of the time.
-    state.site_id = _site_id(Path(config.site_dir))
-    write_whole(state_file(config),
+    state.site_id = _site_id(final)
+    write_whole(state_file(config, final),
                 lambda file: pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def forget_state(config: MkDocsConfig) -> None:
+def forget_state(config: MkDocsConfig, final: Path) -> None:
+    """Forget the state of the site in ``final``."""
     # Called before a full build swaps its site in: if the build dies half-way,
     # the next one must not trust the old state, and rebuilds everything.
-    state_file(config).unlink(missing_ok=True)
+    state_file(config, final).unlink(missing_ok=True)

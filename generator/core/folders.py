@@ -67,9 +67,17 @@ def swap(staging: Path, final: Path, *, later: bool = False) -> None:
         shutil.rmtree(old, ignore_errors=True)
         return
     old.rename(doomed)  # a name the next build sweeps, if the deletion is cut short
-    # Through a shell that leaves it running in the background: nothing to
-    # wait for, so ``dvk build`` ends as soon as the new site is in place.
-    subprocess.run(["sh", "-c", 'rm -rf -- "$1" &', "sh", str(doomed)], check=False,
+    delete_in_background(doomed)
+
+
+def delete_in_background(folder: Path) -> None:
+    """Delete ``folder`` in a process the caller does not wait for.
+
+    Through a shell that leaves it running in the background: ``dvk build`` ends
+    as soon as the new site is in place, and the build after it does not wait
+    for the old site's 200,000 files either (10 s at 50,000 entries).
+    """
+    subprocess.run(["sh", "-c", 'rm -rf -- "$1" &', "sh", str(folder)], check=False,
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
 

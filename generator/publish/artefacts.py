@@ -45,6 +45,7 @@ from generator.publish.pressdata import (
     press_key,
     press_resources,
 )
+from generator.publish.searchaside import Aside, IndexAside
 
 if TYPE_CHECKING:  # numpy's import is not for a build that has nothing to do
     from generator.publish.searchindex import SearchIndex
@@ -69,6 +70,9 @@ class Publication:
     cards, robots.txt, _headers; the fonts, which the plugin adds."""
     groups: dict[str, EntryFiles]
     """By entry id."""
+    search_aside: IndexAside | None = None
+    """The search index, when a forked process makes it (generator/publish/searchaside.py):
+    its files are none of ``files``, and are moved into the site once the pages render."""
 
     def every_file(self) -> Iterator[StaticFile]:
         """Every file, each entry's made now (a full build, the URL guard)."""
@@ -92,6 +96,7 @@ class Publication:
 def publication(
     catalogue: Catalogue, site_pages: SitePages, cards: Drawing | None = None, *,
     search: SearchIndex | None = None, rows: RowText | None = None,
+    aside: Aside | None = None,
 ) -> Publication:
     """Every file made from the catalogue: redirects, images, citations, feeds, data, the
     search index, robots.
@@ -102,7 +107,7 @@ def publication(
     the caller waits for the drawing before it publishes them. With ``search``, the
     search index, brought up to date by what changed since it last indexed. With
     ``rows``, the open-data rows of the last build, only the rows of changed entries
-    are made.
+    are made. With ``aside`` instead, the search index is made in a forked process.
     """
     cites = citations(site_pages)
     settings = catalogue.settings
@@ -115,10 +120,20 @@ def publication(
         name = drawn.pop(card_dest, None)
         groups[entry.id] = EntryFiles(cites[entry.id], settings.site, images_dir, settings.root,
                                       (card_dest, f"{cards_dir}/{name}") if name else None)
-    files = {f.dest_uri: f for f in _site_files(catalogue, site_pages, cites, search, rows)}
+    made_aside = None
+    if aside is not None:
+        made_aside = IndexAside(catalogue, aside)
+        search = None
+    try:
+        files = {f.dest_uri: f
+                 for f in _site_files(catalogue, site_pages, cites, search, rows)}
+    except BaseException:
+        if made_aside is not None:
+            made_aside.stop()
+        raise
     for dest, name in drawn.items():  # the index pages' and the site's cards
         files[dest] = StaticFile(dest, path=f"{cards_dir}/{name}", key=name, cached=True)
-    return Publication(files, groups)
+    return Publication(files, groups, made_aside)
 
 
 def draw_cards(catalogue: Catalogue, site_pages: SitePages, cards_dir: Path) -> Drawing:

@@ -25,6 +25,11 @@ from generator.publish.headers import csp
 from generator.publish.renditions import SETTINGS, renditions
 
 
+def file_digest(data: bytes) -> str:
+    """What a build's state keeps of a file published from its bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class StaticFile:
     """A file published as is: from ``content``, made by ``make``, or copied from ``path``."""
@@ -50,7 +55,7 @@ class StaticFile:
         """Changes whenever the published file would: its text, or its source's size and time."""
         if self.content is not None:
             data = self.content.encode() if isinstance(self.content, str) else self.content
-            return hashlib.blake2b(data, digest_size=16).hexdigest()
+            return file_digest(data)
         if self.key:
             return self.key
         assert self.path is not None

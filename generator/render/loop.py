@@ -48,7 +48,7 @@ from generator.core.errors import BuildFailed
 from generator.core.lifetime import die_with_parent
 from generator.render.config import PLUGIN_NAME, collecting
 from generator.render.frames import Frames, build_page, log_page_error
-from generator.render.plugin import Selection
+from generator.render.plan import Selection
 
 log = logging.getLogger("mkdocs.commands.build")
 FORK_THRESHOLD = 200

@@ -11,10 +11,9 @@ import hashlib
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
@@ -35,7 +34,7 @@ from generator.core.settings import Settings, cache_dir
 from generator.core.text import heading_slug, vi_date, vi_number
 from generator.load.history import file_dates
 from generator.pages.site import build_pages
-from generator.pages.views import EntryPage, SitePages, VirtualPage
+from generator.pages.views import EntryPage, VirtualPage
 from generator.publish.artefacts import (
     Publication,
     draw_cards,
@@ -49,80 +48,21 @@ from generator.publish.cards import Drawing
 from generator.publish.entryfiles import StaticFile
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
-from generator.publish.opendata import RowText
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
+from generator.render.plan import BuildPlan, nav_sources, new_search_index
 from generator.render.sanitise import clean_body, safe_toc
 
 if TYPE_CHECKING:
-    from generator.publish.searchindex import SearchIndex
+    pass
 
 TEMPLATES = str(Path(__file__).with_name("templates"))
 """The plugin's templates, package data of the wheel."""
 
 
-def new_search_index(saved: Path | None = None, salt: str = "") -> SearchIndex:
-    """The search index ``saved`` holds under ``salt``, or an empty one. Imported when
-    first needed: numpy's import is a tenth of a second that a build with nothing to do
-    never needs."""
-    from generator.publish.searchindex import SearchIndex
-
-    return (saved and SearchIndex.restore(saved, salt)) or SearchIndex()
-
-
-def nav_sources(items: Any) -> set[str]:
-    """Source URIs of the pages the nav config names: every build must have them read."""
-    found: set[str] = set()
-    if isinstance(items, str):
-        if items.endswith(".md"):
-            found.add(items)
-    elif isinstance(items, dict):
-        for value in items.values():
-            found |= nav_sources(value)
-    elif isinstance(items, list):
-        for value in items:
-            found |= nav_sources(value)
-    return found
-
-
 def site_key(site_dir: Path) -> str:
     """A short name for a site folder, to keep its build state apart from other folders'."""
     return hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """What an incremental build makes: generated pages by source URI, static files by dest."""
-
-    pages: frozenset[str]
-    statics: frozenset[str]
-    groups: frozenset[str] = frozenset()
-    """Entries (by id) whose every file is made (``Publication.groups``); their files'
-    dest URIs are in ``statics`` too."""
-    same_urls: bool = False
-    """The site publishes the URLs of the last build: its urls.txt stands (210,000 lines
-    at 50,000 entries)."""
-    preview: bool = False
-    """Only the selected generated pages are rendered, and no static file, sitemap or
-    urls.txt is made: ``dvk serve``'s first look at an edit (generator/build/preview.py)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuildPlan:
-    """What a build hands the plugin (``ShowcasePlugin.prepare``): the content, checked, and
-    what to make of it. Without one (a plain ``mkdocs build``), the plugin loads its own."""
-
-    catalogue: Catalogue
-    site_pages: SitePages
-    selection: Selection | None = None
-    """An incremental build's pages and static files; None makes every one."""
-    progress: Progress = field(default_factory=Silent)
-    """The progress bar of a build on a terminal."""
-    search: SearchIndex | None = None
-    """The search index to bring up to date, which ``dvk serve`` keeps from build to
-    build (an edit re-indexes only what it touches); None makes a new one."""
-    rows: RowText | None = None
-    """The open-data rows of the last build, kept like the search index."""
 
 
 class Memo:
@@ -270,8 +210,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self._drawing = draw_cards(catalogue, self.plan.site_pages, cache_dir(root) / "cards")
         try:
             found = publication(catalogue, self.plan.site_pages, self._drawing,
-                                search=self.plan.search or new_search_index(),
-                                rows=self.plan.rows)
+                                search=None if self.plan.search_aside else
+                                self.plan.search or new_search_index(),
+                                rows=self.plan.rows, aside=self.plan.search_aside)
         except BaseException:
             self._stop_drawing()
             raise
@@ -314,6 +255,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if plan.selection is not None and plan.selection.preview:
             return
         site_dir = Path(config.site_dir)
+        self._move_search_aside(site_dir)
         write_sitemap(site_dir, plan.catalogue.settings.site,
                       sitemap_urls(plan.site_pages, self._doc_urls))
         if plan.selection is None or not plan.selection.same_urls:
@@ -321,14 +263,25 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                               self.statics().listed()))
         self.progress.close()
 
+    def _move_search_aside(self, site_dir: Path) -> None:
+        aside = self._statics[1].search_aside if self._statics is not None else None
+        if aside is not None:
+            try:
+                aside.move_into(site_dir)
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from exc
+
     def _stop_drawing(self) -> None:
         drawing, self._drawing = self._drawing, None
         if drawing is not None:
             drawing.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop drawing cards: the build is abandoned."""
+        """Stop drawing cards, and making the search index aside: the build is abandoned."""
         self._stop_drawing()
+        aside = self._statics[1].search_aside if self._statics is not None else None
+        if aside is not None:
+            aside.stop()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates.

@@ -126,11 +126,22 @@ def in_background(saves: list[Callable[[], None]], lock: Path | None = None) -> 
     try:  # pragma: no cover (the forked processes)
         if os.fork() == 0:
             os.setsid()  # not stopped by a Ctrl-C meant for the build
+            detach_streams()
             for save_one in saves:
                 with contextlib.suppress(Exception):
                     save_one()
     finally:
         os._exit(0)
+
+
+def detach_streams() -> None:
+    """In a process that outlives the command that started it: let go of its standard
+    streams, which it has nothing to say on. A pipe the command writes into (``dvk
+    build | tee log``, a CI step) would otherwise stay open until the process ends."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
+    os.close(null)
 
 
 def wait_for_saves(lock: Path) -> None:

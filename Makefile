@@ -4,10 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint bench screenshots lock chromium java git-restore-mtime clean
+.PHONY: serve cms build check test lint bench screenshots lock chromium java git-restore-mtime clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
+
+cms: $(VENV)/.installed node_modules/.installed ## serve the site with the form-based editor at http://127.0.0.1:8000/quan-tri/, saving into content/
+	$(BIN)/dvk serve --cms --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.installed ## build site/
 	$(BIN)/dvk build
@@ -82,8 +85,9 @@ lock: $(VENV)/.created ## refresh the Python locks, requirements/*.txt, from pyp
 	$(LOCK) --output-file=requirements/run.txt requirements/run.in
 	$(LOCK) --output-file=requirements/dev.txt requirements/dev.in
 
-# The checkers the tests run over the built site (package.json): axe-core and the
-# Nu Html Checker, at the versions package-lock.json pins. Reinstalled when the lock changes.
+# From npm (package.json), at the versions package-lock.json pins: the checkers the tests
+# run over the built site (axe-core, the Nu Html Checker), and the form-based editor (Decap
+# CMS, its local backend decap-server, the yaml library). Reinstalled when the lock changes.
 node_modules/.installed: package.json package-lock.json
 	npm ci
 	touch $@

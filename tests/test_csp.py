@@ -42,6 +42,9 @@ def read_headers(text: str) -> dict[str, list[tuple[str, str]]]:
             current = rules.setdefault(line.strip(), [])
             continue
         assert current is not None, f"a header before any path: {line!r}"
+        if line.strip().startswith("! "):  # Cloudflare Pages: drop a header a wider rule set
+            current.append(("!", line.strip()[2:]))
+            continue
         name, sep, value = line.strip().partition(":")
         assert sep, f"not a header line: {line!r}"
         current.append((name.strip(), value.strip()))

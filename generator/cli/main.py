@@ -119,10 +119,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import contextlib
+
+    from generator.build.localeditor import local_backend
     from generator.build.serve import serve
 
-    serve(Path(args.config), dev_addr=args.dev_addr, strict=args.strict,
-          report=lambda exc: _report(exc.problems, sys.stderr))
+    config = Path(args.config)
+    with local_backend(config.resolve().parent) if args.cms else contextlib.nullcontext():
+        if args.cms:
+            print(f"Trình soạn thảo: http://{args.dev_addr}/quan-tri/ "
+                  "(the editor, saving into content/)", file=sys.stderr)
+        serve(config, dev_addr=args.dev_addr, strict=args.strict,
+              report=lambda exc: _report(exc.problems, sys.stderr))
     return EXIT_OK
 
 
@@ -203,6 +211,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    from generator.author.cms import CMS_PATH, cms_config, render_cms
     from generator.author.schema import (
         DEFAULT_PATH,
         PRESS_PATH,
@@ -215,13 +224,14 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     from generator.core.provinces import default_registry
 
     settings = _site_settings(args)
-    schemas = [("entry", "mô hình", DEFAULT_PATH,
+    schemas = [("entry", "lược đồ mô hình", DEFAULT_PATH,
                 render(entry_schema(settings.fields, default_registry()))),
-               ("press", "bài báo", PRESS_PATH, render(press_schema(settings.contests)))]
-    if args.out:  # one of them, where asked
-        schemas = [s for s in schemas if (s[0] == "press") == args.press]
-    elif args.press:
-        schemas = schemas[1:]
+               ("press", "lược đồ bài báo", PRESS_PATH, render(press_schema(settings.contests))),
+               ("editor", "cấu hình trình soạn thảo", Path(CMS_PATH),
+                render_cms(cms_config(settings, default_registry())))]
+    wanted = "press" if args.press else "editor" if args.cms else "entry"
+    if args.out or args.press or args.cms:  # one of them, where asked
+        schemas = [s for s in schemas if s[0] == wanted]
     for what, vi, default, text in schemas:
         if args.out == "-":
             sys.stdout.write(text)
@@ -229,7 +239,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         out = Path(args.out) if args.out else settings.root / default
         shown = display_path(out.resolve(), Path.cwd())
         if write_schema(out, text):
-            print(f"Đã ghi lược đồ {vi} vào {shown} (wrote the {what} schema to {shown})")
+            print(f"Đã ghi {vi} vào {shown} (wrote the {what} schema to {shown})")
         else:
             print(f"{shown} đã là bản mới nhất (already up to date)")
     return EXIT_OK
@@ -269,6 +279,9 @@ def _parser() -> argparse.ArgumentParser:
                             "site's URL): fail if any URL in it would die")
     serve = sub.add_parser("serve", parents=[common], help="build and serve with live reload")
     serve.add_argument("--dev-addr", "-a", default="127.0.0.1:8000", help="IP:PORT to serve on")
+    serve.add_argument("--cms", action="store_true",
+                       help="also run the form-based editor's backend (decap-server) on this "
+                            "repository: /quan-tri/ then saves into content/")
     new = sub.add_parser(
         "new", parents=[common], help="create an entry file (asks for what flags do not give)",
         description="Tạo tệp mô hình mới (create a new entry file). With a terminal it asks "
@@ -306,11 +319,13 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", parents=[common],
                             help="write the JSON Schemas of entries and press records")
     schema.add_argument("--out", "-o", metavar="PATH",
-                        help="write one schema there (the entries', or with --press the press "
-                             "records'; - for stdout) instead of both into schema/ next to "
-                             "the config file")
+                        help="write one file there (the entries' schema, or with --press the "
+                             "press records', with --cms the editor's configuration; - for "
+                             "stdout) instead of all three into schema/ next to the config file")
     schema.add_argument("--press", action="store_true",
                         help="the press records' schema only")
+    schema.add_argument("--cms", action="store_true",
+                        help="the form-based editor's configuration only (schema/cms.yml)")
     return parser
 
 

@@ -97,6 +97,11 @@ class Settings:
     """The folder, inside content_dir, of press records (generator/load/press.py)."""
     contests: tuple[Contest, ...] = ()
     """The press contests articles may be filed under."""
+    editor_backend: str = "github"
+    """How the form-based editor at /quan-tri/ saves: "github" (each editor signs in to
+    GitHub) or "git-gateway" (editors without a GitHub account: docs/editors.md)."""
+    editor_auth_url: str = ""
+    """The editor's sign-in server: GitHub's OAuth client, or the Git Gateway's address."""
 
     @property
     def entries_path(self) -> Path:

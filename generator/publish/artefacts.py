@@ -25,6 +25,7 @@ from generator.core import urls
 from generator.core.settings import SiteInfo, cache_dir
 from generator.pages.views import EntryPage, SitePages, StatsPage
 from generator.publish.cards import Drawing, site_cards
+from generator.publish.editor import editor_files, has_editor
 from generator.publish.entryfiles import EntryFiles, StaticFile, entry_file
 from generator.publish.feeds import quiet_moment, render_feed, site_feeds
 from generator.publish.headers import headers_file
@@ -184,7 +185,10 @@ def _site_files(
     for name, data in (search.update(catalogue) if search is not None else {}).items():
         yield StaticFile(f"{urls.SEARCH_INDEX}{name}", content=data)
     yield StaticFile(urls.ROBOTS, content=robots(site))
-    yield StaticFile(urls.HEADERS, content=headers_file())
+    settings = catalogue.settings
+    yield StaticFile(urls.HEADERS,
+                     content=headers_file(settings if has_editor(settings) else None))
+    yield from editor_files(catalogue.settings)
 
 
 def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:

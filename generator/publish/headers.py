@@ -13,6 +13,9 @@ served as files (theme/partials/javascripts/), so ``script-src`` needs no
 
 from __future__ import annotations
 
+from generator.core.settings import Settings
+from generator.core.urls import EDITOR
+
 CSP: tuple[tuple[str, str], ...] = (
     ("default-src", "'self'"),
     # Search is plain JavaScript over static files: no WebAssembly, no eval.
@@ -59,12 +62,49 @@ HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Every header sent with every response of the site."""
 
-"""Where Netlify and Cloudflare Pages look for headers, at the root of the published folder."""
+
+LOCAL_BACKEND = "http://127.0.0.1:8081"
+"""decap-server, as ``dvk serve --cms`` runs it."""
+
+EDITOR_CSP: tuple[tuple[str, str], ...] = (
+    ("default-src", "'self'"),
+    # Decap compiles its configuration's validators (ajv) with new Function().
+    ("script-src", "'self' 'unsafe-eval'"),
+    # Decap's components style themselves with <style> elements (emotion).
+    ("style-src", "'self' 'unsafe-inline'"),
+    # Previews of images picked from the disk, and the GitHub user's avatar.
+    ("img-src", "'self' data: blob: https://avatars.githubusercontent.com"),
+    ("font-src", "'self' data:"),
+    # GitHub's API when signed in; decap-server on this machine with `dvk serve --cms`.
+    ("connect-src", f"'self' https://api.github.com {LOCAL_BACKEND}"),
+    ("frame-src", "'self' blob:"),
+    ("worker-src", "'self' blob:"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "'none'"),
+)
+"""The editor's Content-Security-Policy: what Decap needs, and nothing the pages get."""
 
 
-def headers_file() -> str:
-    """``_headers``: every header for every path (``/*``), in the Netlify format."""
+def editor_csp(settings: Settings | None = None, *, meta: bool = False) -> str:
+    """The editor's policy as a header value; with ``meta``, what a ``<meta>`` may carry.
+    The site's sign-in server, when it has one, may be reached too."""
+    auth = settings.editor_auth_url if settings is not None else ""
+    origin = "/".join(auth.split("/")[:3]) if auth.startswith("https://") else ""
+    return "; ".join(
+        f"{name} {value} {origin}" if origin and name == "connect-src" else f"{name} {value}"
+        for name, value in EDITOR_CSP if not (meta and name == "frame-ancestors"))
+
+
+def headers_file(editor: Settings | None = None) -> str:
+    """``_headers``: every header for every path (``/*``), in the Netlify format; the
+    editor's folder swaps the policy for its own (Cloudflare Pages' ``!`` detaches the
+    site's, which two policies would otherwise intersect: docs/security.md)."""
     lines = ["# Sent with every response by Netlify and Cloudflare Pages; see docs/security.md.",
              "/*"]
     lines += [f"  {name}: {value}" for name, value in HEADERS]
+    if editor is not None:  # the site publishes the form-based editor
+        lines += [f"/{EDITOR}*", "  ! Content-Security-Policy",
+                  f"  Content-Security-Policy: {editor_csp(editor)}", "  X-Robots-Tag: noindex"]
     return "\n".join(lines) + "\n"

@@ -78,6 +78,10 @@ class ShowcaseConfig(Config):
     """The folder of press records (one YAML file per article) in the content folder."""
     contests = c.ListOfItems(c.SubConfig(ContestConfig), default=[])
     """The press contests articles may be filed under; none by default."""
+    editor_backend = c.Choice(("github", "git-gateway"), default="github")
+    """How the form-based editor saves (docs/editors.md)."""
+    editor_auth_url = c.Type(str, default="")
+    """The editor's sign-in server (docs/editors.md); "" for none."""
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Also reject a non-positive page size and duplicate field slugs."""
@@ -136,6 +140,8 @@ def _settings(
         press_dir=plugin_config.press_dir.strip("/"),
         contests=tuple(Contest(k.slug, k.name, k.year, k.organiser, k.rules_url)
                        for k in plugin_config.contests),
+        editor_backend=plugin_config.editor_backend,
+        editor_auth_url=plugin_config.editor_auth_url.rstrip("/"),
     )
 
 

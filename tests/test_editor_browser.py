@@ -1,0 +1,152 @@
+"""The form-based editor in Chromium, on decap-server (its real local backend), offline:
+a model filled in and saved lands where `dvk check` expects it, passes the check and is
+published with everything typed; a bad form saves nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.server import serve
+from conftest import REPO
+from generator.build.localeditor import local_backend
+from generator.cli.main import main
+from generator.core.urls import EDITOR
+
+pytestmark = pytest.mark.browser
+
+NEW_ID = "thu-bep-an-ban-tru"
+"""A synthetic model: typed into the form by the test, never published."""
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "user.email=thu@example.org", "-c", "user.name=Thử",
+                           *args], cwd=root, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the repository's content, config and theme, committed, its site built with
+    the editor, and decap-server running on it."""
+    root = tmp_path_factory.mktemp("editor")
+    for name in ("content", "schema", "theme"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
+    (root / "node_modules").symlink_to(REPO / "node_modules")
+    (root / ".gitignore").write_text("site/\n.cache/\nnode_modules\n", encoding="utf-8")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "Nội dung thử")
+    assert main(["build", "--config", str(root / "site_config.yml")]) == 0
+    assert (root / "site" / EDITOR / "index.html").is_file()
+    with local_backend(root, mode="fs"):
+        yield root
+
+
+@pytest.fixture
+def editor(repository: Path, browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """The editor's page, signed in to the local backend; and every URL it requested."""
+    with serve(repository / "site") as base:
+        context = browser.new_context()
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{base}{EDITOR}")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_selector("text=Mô hình")
+        page.base = base  # type: ignore[attr-defined]
+        try:
+            yield page, requested
+        finally:
+            context.close()
+            for leftover in (repository / "content").rglob(f"{NEW_ID}*"):
+                leftover.unlink()
+
+
+def choose(page: Any, field: str, text: str) -> None:
+    """Pick ``text`` in a select of the form (Decap's react-select)."""
+    page.click(f'input[id^="{field}-field-"]')
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def publish(page: Any) -> None:
+    page.get_by_role("button", name="Công bố").click()
+    page.get_by_text("Công bố ngay").click()
+
+
+def new_form(page: Any) -> None:
+    page.goto(f"{page.base}{EDITOR}#/collections/mo-hinh/new")
+    page.wait_for_selector('input[id^="id-field-"]')
+
+
+def test_a_model_typed_into_the_form_is_checked_and_published(
+    editor: tuple[Any, list[str]], repository: Path,
+) -> None:
+    """Every field typed reaches content/mo-hinh/<province>/<id>.md, `dvk check` passes on it,
+    and its built page shows them; the editor asked nothing of any other host."""
+    page, requested = editor
+    new_form(page)
+    page.fill('input[id^="id-field-"]', NEW_ID)
+    page.fill('input[id^="title-field-"]', "Thử nghiệm: bếp ăn bán trú")
+    choose(page, "province", "Lai Châu")
+    page.fill('input[id^="locality-field-"]', "xã Thử Nghiệm")
+    choose(page, "field", "Kinh tế")
+    choose(page, "kind", "Tập thể")
+    page.fill('input[id^="unit-field-"]', "Hội Liên hiệp Phụ nữ xã Thử Nghiệm")
+    page.fill('input[id^="started-field-"]', "2021")
+    page.fill('textarea[id^="summary-field-"]', "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.")
+    page.get_by_role("button", name="Add nguồn").click()
+    page.locator('input[id^="title-field-"]').last.fill("Bài thử về bếp ăn bán trú")
+    page.locator('input[id^="publisher-field-"]').last.fill("Báo Thử")
+    page.locator('input[id^="date-field-"]').last.fill("2024-07-24")
+    publish(page)
+    path = repository / "content" / "mo-hinh" / "lai-chau" / f"{NEW_ID}.md"
+    deadline = time.monotonic() + 15
+    while not path.exists():
+        assert time.monotonic() < deadline, "the form saved no file"
+        time.sleep(0.1)
+    config = str(repository / "site_config.yml")
+    assert main(["check", "--strict", str(path), "--config", config]) == 0
+    assert main(["build", "--config", config]) == 0
+    html = (repository / "site" / "mo-hinh" / NEW_ID / "index.html").read_text(encoding="utf-8")
+    for typed in ("Thử nghiệm: bếp ăn bán trú", "Lai Châu", "xã Thử Nghiệm", "Kinh tế",
+                  "Tập thể", "Hội Liên hiệp Phụ nữ xã Thử Nghiệm", "2021",
+                  "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.",
+                  "Bài thử về bếp ăn bán trú", "Báo Thử"):
+        assert typed in html, typed
+    outside = sorted({url for url in requested if not url.startswith("http://127.0.0.1")})
+    assert outside == []
+
+
+@pytest.mark.parametrize(("typed_id", "message"), [
+    ("Ky-Tuc-Xa", "Mã (id) không khớp với mẫu: Chỉ chữ thường không dấu"),
+    ("", "Mã (id) bắt buộc nhập"),
+])
+def test_a_bad_form_is_not_saved(editor: tuple[Any, list[str]], repository: Path,
+                                 typed_id: str, message: str) -> None:
+    """An id with capitals, or no id, stops the save with the field's message; nothing is
+    written."""
+    page, _ = editor
+    before = _git(repository, "status", "--porcelain", "--", "content")
+    new_form(page)
+    if typed_id:
+        page.fill('input[id^="id-field-"]', typed_id)
+    page.fill('input[id^="title-field-"]', "Thử nghiệm: biểu mẫu sai")
+    choose(page, "province", "Lai Châu")
+    publish(page)
+    toast = page.locator(".Toastify__toast--error")
+    toast.wait_for(timeout=5000)
+    assert "Hãy hoàn thành trước khi lưu" in toast.inner_text()
+    error = page.locator("li", has_text=re.compile(re.escape(message), re.IGNORECASE))
+    error.first.wait_for(timeout=5000)  # under the field, in the field's own words
+    time.sleep(1)
+    assert _git(repository, "status", "--porcelain", "--", "content") == before

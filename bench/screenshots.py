@@ -11,7 +11,9 @@ desktop:
   yet, and a province page with that link. The bundled site has no contest, and
   every bundled model has an article, so those are built from the bundled content
   plus a synthetic contest, two entries and articles about one of them ("thử
-  nghiệm"), made here for the picture and never published.
+  nghiệm"), made here for the picture and never published;
+- the form-based editor's new-model form, empty and with errors
+  (bench/editorshots.py).
 
 ``make screenshots`` runs it; run it again after a change to those pages.
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
+from bench.editorshots import shoot_editor
 from bench.server import CHROMIUM, CHROMIUM_ARGS, serve
 from generator.cli import main as dvk
 
@@ -136,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # about yet; and a province page with that link.
         made += shoot(contest, out, "tim-kiem/?bao-chi=chua-co", stem="tim-kiem-chua-co-bai")
         made += shoot(contest, out, "tinh-thanh/hue/", stem="tinh-thanh-chua-co-bai")
+        made += shoot_editor(out)
         for path in made:
             print(path)
     return 0

@@ -5,7 +5,6 @@ published with everything typed; a bad form saves nothing."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from bench.editorshots import editor_repository
 from bench.server import serve
-from conftest import REPO
 from generator.build.localeditor import local_backend
 from generator.cli.main import main
 from generator.core.urls import EDITOR
@@ -34,18 +33,9 @@ def _git(root: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A copy of the repository's content, config and theme, committed, its site built with
+    """A committed copy of the repository's content, config and theme, its site built with
     the editor, and decap-server running on it."""
-    root = tmp_path_factory.mktemp("editor")
-    for name in ("content", "schema", "theme"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
-    (root / "node_modules").symlink_to(REPO / "node_modules")
-    (root / ".gitignore").write_text("site/\n.cache/\nnode_modules\n", encoding="utf-8")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "Nội dung thử")
-    assert main(["build", "--config", str(root / "site_config.yml")]) == 0
+    root = editor_repository(tmp_path_factory.mktemp("editor"))
     assert (root / "site" / EDITOR / "index.html").is_file()
     with local_backend(root, mode="fs"):
         yield root
@@ -150,3 +140,35 @@ def test_a_bad_form_is_not_saved(editor: tuple[Any, list[str]], repository: Path
     error.first.wait_for(timeout=5000)  # under the field, in the field's own words
     time.sleep(1)
     assert _git(repository, "status", "--porcelain", "--", "content") == before
+
+
+def test_editing_a_model_changes_only_the_edited_field(
+    editor: tuple[Any, list[str]], repository: Path,
+) -> None:
+    """An existing model's summary edited in the form: `git diff` shows the summary's
+    lines and nothing else; the schema line, key order, quoting and body stay."""
+    page, _ = editor
+    path = repository / "content" / "mo-hinh" / "nghe-an" / "ky-tuc-xa-vung-bien-nghe-an.md"
+    before = path.read_text(encoding="utf-8")
+    page.goto(f"{page.base}{EDITOR}#/collections/mo-hinh/entries/nghe-an/"
+              "ky-tuc-xa-vung-bien-nghe-an")
+    summary = page.locator('textarea[id^="summary-field-"]')
+    summary.wait_for()
+    summary.fill("Bộ đội Biên phòng Nghệ An đón học sinh vùng biên ở bán trú.")
+    publish(page)
+    deadline = time.monotonic() + 15
+    while path.read_text(encoding="utf-8") == before:
+        assert time.monotonic() < deadline, "the form saved nothing"
+        time.sleep(0.1)
+    try:
+        diff = _git(repository, "diff", "-U0", "--", str(path))
+        changed = [line for line in diff.splitlines()
+                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        assert changed[-1] == ("+summary: Bộ đội Biên phòng Nghệ An đón học sinh vùng biên "
+                               "ở bán trú.")
+        assert all(line.startswith(("-summary:", "-  ")) for line in changed[:-1]), changed
+        after = path.read_text(encoding="utf-8")
+        assert after.splitlines()[:2] == before.splitlines()[:2]  # the schema line
+        assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]  # the body
+    finally:
+        _git(repository, "checkout", "--", str(path))

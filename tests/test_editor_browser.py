@@ -172,3 +172,55 @@ def test_editing_a_model_changes_only_the_edited_field(
         assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]  # the body
     finally:
         _git(repository, "checkout", "--", str(path))
+
+
+def test_an_image_uploaded_with_the_form_goes_through_the_image_pipeline(
+    editor: tuple[Any, list[str]], repository: Path, tmp_path: Path,
+) -> None:
+    """A photograph with camera metadata, uploaded in the form: stored beside the entry,
+    named in its front matter with its description and credit, and published in several
+    widths with no metadata left."""
+    from PIL import Image
+
+    photograph = tmp_path / "bep-an.jpg"
+    exif = Image.Exif()
+    exif[0x0110] = "May anh thu"  # the camera model
+    Image.new("RGB", (1600, 1000), (46, 125, 50)).save(photograph, exif=exif.tobytes())
+    page, _ = editor
+    new_form(page)
+    page.fill('input[id^="id-field-"]', NEW_ID)
+    page.fill('input[id^="title-field-"]', "Thử nghiệm: bếp ăn bán trú")
+    choose(page, "province", "Lai Châu")
+    choose(page, "field", "Kinh tế")
+    choose(page, "kind", "Tập thể")
+    page.fill('input[id^="started-field-"]', "2022")
+    page.fill('textarea[id^="summary-field-"]', "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.")
+    page.get_by_role("button", name="Add nguồn").click()
+    page.locator('input[id^="title-field-"]').last.fill("Bài thử về bếp ăn bán trú")
+    page.get_by_role("button", name="Add ảnh").click()
+    page.get_by_role("button", name="Chọn một hình").click()
+    page.set_input_files('input[type="file"]', str(photograph))
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.locator('input[id^="alt-field-"]').fill("Bếp ăn của hội phụ nữ")
+    page.locator('input[id^="credit-field-"]').fill("Báo Thử")
+    publish(page)
+    folder = repository / "content" / "mo-hinh" / "lai-chau"
+    path = folder / f"{NEW_ID}.md"
+    deadline = time.monotonic() + 15
+    while not path.exists():
+        assert time.monotonic() < deadline, "the form saved no file"
+        time.sleep(0.1)
+    try:
+        assert (folder / "bep-an.jpg").read_bytes() == photograph.read_bytes()
+        text = path.read_text(encoding="utf-8")
+        assert "images:\n  - src: bep-an.jpg\n    alt: Bếp ăn của hội phụ nữ\n" in text
+        config = str(repository / "site_config.yml")
+        assert main(["check", "--strict", str(path), "--config", config]) == 0
+        assert main(["build", "--config", config]) == 0
+        published = sorted((repository / "site" / "mo-hinh" / NEW_ID).glob("bep-an-*"))
+        assert len({p.suffix for p in published}) == 2 and len(published) >= 4, published
+        for rendition in published:
+            data = rendition.read_bytes()
+            assert b"Exif" not in data and b"May anh thu" not in data, rendition.name
+    finally:
+        (folder / "bep-an.jpg").unlink(missing_ok=True)

@@ -119,6 +119,8 @@ def _widget(name: str, node: dict[str, Any], options: dict[str, list[dict[str, s
     """The Decap widget for one schema node (without label, name and required)."""
     if name in options:
         return {"widget": "select", "options": options[name]}
+    if name == "src":  # an image's file, uploaded beside the entry (the collection's media)
+        return {"widget": "image", "choose_url": False}
     if _is_date(node):
         return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY",
                 "time_format": False, "picker_utc": True}

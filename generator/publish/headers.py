@@ -75,8 +75,9 @@ EDITOR_CSP: tuple[tuple[str, str], ...] = (
     # Previews of images picked from the disk, and the GitHub user's avatar.
     ("img-src", "'self' data: blob: https://avatars.githubusercontent.com"),
     ("font-src", "'self' data:"),
-    # GitHub's API when signed in; decap-server on this machine with `dvk serve --cms`.
-    ("connect-src", f"'self' https://api.github.com {LOCAL_BACKEND}"),
+    # GitHub's API when signed in; decap-server on this machine with `dvk serve --cms`;
+    # the images picked from the disk, which Decap reads back (blob:) to upload them.
+    ("connect-src", f"'self' blob: https://api.github.com {LOCAL_BACKEND}"),
     ("frame-src", "'self' blob:"),
     ("worker-src", "'self' blob:"),
     ("object-src", "'none'"),

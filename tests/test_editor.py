@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,31 @@ def test_without_npm_files_the_site_has_no_editor(site: Site) -> None:
     assert site.run("build", "--strict") == 0
     assert not (site.out / "quan-tri" / "index.html").exists()
     assert "/quan-tri/" not in (site.out / "_headers").read_text(encoding="utf-8")
+
+
+def test_the_local_backend_ends_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """decap-server, started by `dvk serve --cms`, ends when that process is killed
+    (SIGKILL: no clean-up runs), and does not keep the port for the next one."""
+    import sys
+
+    from generator.build.localeditor import PORT, _listening
+
+    (tmp_path / "node_modules").symlink_to(REPO / "node_modules")
+    script = ("import sys, time\nfrom pathlib import Path\n"
+              "from generator.build.localeditor import local_backend\n"
+              "running = local_backend(Path(sys.argv[1]))\nrunning.__enter__()\n"
+              "print('up', flush=True)\ntime.sleep(120)\n")
+    starter = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert starter.stdout is not None and starter.stdout.readline() == "up\n"
+        assert _listening(PORT)
+    finally:
+        starter.kill()
+        starter.wait()
+        if starter.stdout is not None:
+            starter.stdout.close()
+    deadline = time.monotonic() + 10
+    while _listening(PORT):
+        assert time.monotonic() < deadline, "decap-server outlived the process that started it"
+        time.sleep(0.1)

@@ -26,6 +26,10 @@ SERVER = Path("node_modules") / "decap-server" / "dist" / "index.js"
 PORT = 8081
 """The port the editor's configuration names (``local_backend``, schema/cms.yml)."""
 START_SECONDS = 20.0
+_WITH_PARENT = ("process.stdin.on('end', () => process.exit(0)); process.stdin.resume(); "
+                "require(process.argv[1]);")
+"""decap-server, ended when ``dvk serve`` ends however it ends (or it would keep the port):
+its standard input is a pipe only ``dvk serve`` holds, closed when it exits."""
 
 
 def _listening(port: int) -> bool:
@@ -55,8 +59,8 @@ def local_backend(root: Path, *, mode: str = "fs", port: int = PORT) -> Iterator
     log = cache_dir(root) / "decap-server.log"  # a file, not a pipe no one would empty
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as said:
-        server = subprocess.Popen([node, str(script)], cwd=root, env=env,
-                                  stdin=subprocess.DEVNULL, stdout=said, stderr=said)
+        server = subprocess.Popen([node, "-e", _WITH_PARENT, str(script)], cwd=root, env=env,
+                                  stdin=subprocess.PIPE, stdout=said, stderr=said)
     try:
         deadline = time.monotonic() + START_SECONDS
         while not _listening(port):
@@ -68,6 +72,8 @@ def local_backend(root: Path, *, mode: str = "fs", port: int = PORT) -> Iterator
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}/api/v1"
     finally:
+        if server.stdin is not None:
+            server.stdin.close()
         if server.poll() is None:
             server.terminate()
             try:

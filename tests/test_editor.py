@@ -268,3 +268,17 @@ def test_the_local_backend_ends_with_the_process_that_started_it(tmp_path: Path)
     while _listening(PORT):
         assert time.monotonic() < deadline, "decap-server outlived the process that started it"
         time.sleep(0.1)
+
+
+def test_the_formats_write_null_where_the_schema_requires_a_key_that_may_be_null() -> None:
+    """dvk-cms.js writes `key: null` for an empty field exactly where the schema requires
+    the key but lets it be null (a press record's outlet and url), and nowhere else."""
+    script = SCRIPT.read_text(encoding="utf-8")
+    written = {name: set(re.findall(r'"(\w+)"', keys)) for name, keys in re.findall(
+        r'"(dvk-[a-z]+)": \{.*?keepNull: \[([^\]]*)\]', script, flags=re.DOTALL)}
+    for name, schema_file in (("dvk-frontmatter", "entry"), ("dvk-yaml", "press")):
+        schema = json.loads((REPO / "schema" / f"{schema_file}.schema.json").read_text("utf-8"))
+        nullable = {key for key in schema["required"]
+                    if any(b.get("type") == "null"
+                           for b in schema["properties"][key].get("anyOf", ()))}
+        assert written[name] == nullable, name

@@ -224,3 +224,34 @@ def test_an_image_uploaded_with_the_form_goes_through_the_image_pipeline(
             assert b"Exif" not in data and b"May anh thu" not in data, rendition.name
     finally:
         (folder / "bep-an.jpg").unlink(missing_ok=True)
+
+
+def test_a_press_record_picks_its_models_among_the_entries(
+    editor: tuple[Any, list[str]], repository: Path,
+) -> None:
+    """A press record from the form: its model picked by title from the site's entries,
+    written by id; an outlet left empty is `outlet: null`; `dvk check` passes on it."""
+    page, _ = editor
+    page.goto(f"{page.base}{EDITOR}#/collections/bao-chi/new")
+    page.wait_for_selector('input[id^="title-field-"]')
+    page.fill('input[id^="title-field-"]', "Thử nghiệm: bài về ký túc xá")
+    page.locator('input[id^="date-field-"]').fill("2024-08-20")
+    page.click('input[id^="models-field-"]')
+    page.keyboard.type("Ký túc xá")
+    page.get_by_text("Ký túc xá vùng biên", exact=True).last.click()
+    publish(page)
+    folder = repository / "content" / "bao-chi"
+    path = folder / "2024-08-20-thu-nghiem-bai-ve-ky-tuc-xa.yml"
+    deadline = time.monotonic() + 15
+    while not path.exists():
+        assert time.monotonic() < deadline, sorted(p.name for p in folder.iterdir())
+        time.sleep(0.1)
+    try:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../../schema/press.schema.json\n")
+        assert "outlet: null\n" in text and "language: vi\n" in text
+        assert "models:\n  - ky-tuc-xa-vung-bien-nghe-an\n" in text
+        config = str(repository / "site_config.yml")
+        assert main(["check", "--strict", str(path), "--config", config]) == 0
+    finally:
+        path.unlink(missing_ok=True)

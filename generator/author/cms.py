@@ -154,8 +154,11 @@ def _fields(schema: dict[str, Any], options: dict[str, list[dict[str, str]]]
     required = set(schema.get("required", ()))
     found = []
     for name, node in schema["properties"].items():
+        # A key the schema requires but lets be null (a press record's outlet and url) is
+        # written `null` when left empty (theme/quan-tri/dvk-cms.js): the form may leave it.
+        nullable = any(b.get("type") == "null" for b in node.get("anyOf", ()))
         field: dict[str, Any] = {"label": _label(name), "name": name,
-                                 "required": name in required}
+                                 "required": name in required and not nullable}
         hint = LOCALITY_HINT if name == "locality" else FORM_HINTS.get(
             name, node.get("description"))
         if hint:
@@ -199,6 +202,8 @@ def cms_config(settings: Settings, registry: ProvinceRegistry) -> dict[str, Any]
                          "hint": "Các mục Bối cảnh, Cách làm, Kết quả, Khả năng nhân rộng."})
     press_fields = _fields(press_schema(settings.contests), options)
     for field in press_fields:
+        if field["name"] == "language":  # what `dvk new --press` assumes
+            field["default"] = "vi"
         if field["name"] == "models":  # picked among the entries, by title or id
             field.clear()
             field.update({"label": _label("models"), "name": "models", "required": True,
@@ -208,6 +213,8 @@ def cms_config(settings: Settings, registry: ProvinceRegistry) -> dict[str, Any]
     content = settings.content_dir.relative_to(settings.root).as_posix()
     return {
         "locale": "vi",
+        # File names in ASCII, as `dvk new` writes them: "bai-thu", not "bài-thử".
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "backend": _backend(settings, branch),
         "publish_mode": "editorial_workflow",
         "local_backend": {"url": LOCAL_BACKEND, "allowed_hosts": ["127.0.0.1", "localhost"]},

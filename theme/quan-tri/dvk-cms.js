@@ -152,7 +152,29 @@ export function fromText(text, format) {
   return data;
 }
 
+// Phrases Decap's Vietnamese locale lacks, which it would show in English ("Add …").
+const MISSING_VIETNAMESE = {
+  editor: {
+    editorWidgets: {
+      list: { add: "Thêm %{item}", addType: "Thêm %{item}" },
+      object: { expand: "Mở ra", collapse: "Thu gọn" },
+    },
+  },
+};
+
+// ``phrases`` with what ``missing`` has and they lack; theirs are kept.
+export function completed(phrases, missing) {
+  const out = { ...phrases };
+  for (const [key, value] of Object.entries(missing)) {
+    if (value && typeof value === "object") out[key] = completed(out[key] || {}, value);
+    else if (!(key in out)) out[key] = value;
+  }
+  return out;
+}
+
 function start(CMS) {
+  const vietnamese = CMS.getLocale("vi");
+  if (vietnamese) CMS.registerLocale("vi", completed(vietnamese, MISSING_VIETNAMESE));
   for (const [name, format] of Object.entries(FORMATS)) {
     CMS.registerCustomFormat(name, format.extension, {
       fromFile: (text) => fromText(text, format),

@@ -94,10 +94,14 @@ def test_a_model_typed_into_the_form_is_checked_and_published(
     page.fill('input[id^="unit-field-"]', "Hội Liên hiệp Phụ nữ xã Thử Nghiệm")
     page.fill('input[id^="started-field-"]', "2021")
     page.fill('textarea[id^="summary-field-"]', "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.")
+    page.get_by_role("button", name="Thêm kết quả").click()
+    page.locator('input[id^="result-field-"]').fill("Ba mươi học sinh ăn trưa ở trường")
     page.get_by_role("button", name="Thêm nguồn").click()
     page.locator('input[id^="title-field-"]').last.fill("Bài thử về bếp ăn bán trú")
     page.locator('input[id^="publisher-field-"]').last.fill("Báo Thử")
     page.locator('input[id^="date-field-"]').last.fill("2024-07-24")
+    page.locator('[data-slate-editor="true"]').click()
+    page.keyboard.type("Mỗi tuần một thôn nấu bữa trưa cho các em.")
     publish(page)
     path = repository / "content" / "mo-hinh" / "lai-chau" / f"{NEW_ID}.md"
     deadline = time.monotonic() + 15
@@ -111,7 +115,9 @@ def test_a_model_typed_into_the_form_is_checked_and_published(
     for typed in ("Thử nghiệm: bếp ăn bán trú", "Lai Châu", "xã Thử Nghiệm", "Kinh tế",
                   "Tập thể", "Hội Liên hiệp Phụ nữ xã Thử Nghiệm", "2021",
                   "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.",
-                  "Bài thử về bếp ăn bán trú", "Báo Thử"):
+                  "Bài thử về bếp ăn bán trú", "Báo Thử", "24/07/2024",
+                  "Ba mươi học sinh ăn trưa ở trường",
+                  "Mỗi tuần một thôn nấu bữa trưa cho các em."):
         assert typed in html, typed
     outside = sorted({url for url in requested if not url.startswith("http://127.0.0.1")})
     assert outside == []

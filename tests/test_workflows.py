@@ -8,6 +8,7 @@ local equivalents, their shell words expanded by bash, and the `dvk` lines run t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -219,6 +220,12 @@ def test_deploy_workflow_builds_main_and_deploys_to_pages() -> None:
     assert upload["with"]["path"] == "site"
     names = [s.get("name") for s in steps(workflow, "build")]
     assert names.index(built["name"]) < names.index(upload["name"])
+    # The editor at /quan-tri/: its npm files, without the test tools, before the build.
+    editor = next(s for s in steps(workflow, "build") if "npm ci" in s.get("run", ""))
+    assert editor["run"].strip() == "npm ci --omit=dev"
+    assert names.index(editor["name"]) < names.index(built["name"])
+    package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
+    assert set(package["dependencies"]) == {"decap-cms", "yaml"}
 
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"

@@ -4,6 +4,7 @@ published with everything typed; a bad form saves nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import time
@@ -41,24 +42,34 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield root
 
 
-@pytest.fixture
-def editor(repository: Path, browser: Any) -> Iterator[tuple[Any, list[str]]]:
-    """The editor's page, signed in to the local backend; and every URL it requested."""
-    with serve(repository / "site") as base:
+@contextlib.contextmanager
+def signed_in(browser: Any, site: Path, requested: list[str]) -> Iterator[Any]:
+    """The editor's page of ``site``, served here, signed in to the local backend; every
+    URL it requests is added to ``requested``."""
+    with serve(site) as base:
         context = browser.new_context()
         page = context.new_page()
-        requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
         page.goto(f"{base}{EDITOR}")
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_selector("text=Mô hình")
         page.base = base  # type: ignore[attr-defined]
         try:
-            yield page, requested
+            yield page
         finally:
             context.close()
-            for leftover in (repository / "content").rglob(f"{NEW_ID}*"):
-                leftover.unlink()
+
+
+@pytest.fixture
+def editor(repository: Path, browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """The editor's page, signed in to the local backend; and every URL it requested."""
+    requested: list[str] = []
+    try:
+        with signed_in(browser, repository / "site", requested) as page:
+            yield page, requested
+    finally:
+        for leftover in (repository / "content").rglob(f"{NEW_ID}*"):
+            leftover.unlink()
 
 
 def choose(page: Any, field: str, text: str) -> None:
@@ -76,6 +87,20 @@ def publish(page: Any) -> None:
 def new_form(page: Any) -> None:
     page.goto(f"{page.base}{EDITOR}#/collections/mo-hinh/new")
     page.wait_for_selector('input[id^="id-field-"]')
+
+
+def new_model(page: Any) -> None:
+    """A new model's form with what `dvk check` requires filled in (one source, a year)."""
+    new_form(page)
+    page.fill('input[id^="id-field-"]', NEW_ID)
+    page.fill('input[id^="title-field-"]', "Thử nghiệm: bếp ăn bán trú")
+    choose(page, "province", "Lai Châu")
+    choose(page, "field", "Kinh tế")
+    choose(page, "kind", "Tập thể")
+    page.fill('input[id^="started-field-"]', "2022")
+    page.fill('textarea[id^="summary-field-"]', "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.")
+    page.get_by_role("button", name="Thêm nguồn").click()
+    page.locator('input[id^="title-field-"]').last.fill("Bài thử về bếp ăn bán trú")
 
 
 def test_a_model_typed_into_the_form_is_checked_and_published(
@@ -193,16 +218,7 @@ def test_an_image_uploaded_with_the_form_goes_through_the_image_pipeline(
     exif[0x0110] = "May anh thu"  # the camera model
     Image.new("RGB", (1600, 1000), (46, 125, 50)).save(photograph, exif=exif.tobytes())
     page, _ = editor
-    new_form(page)
-    page.fill('input[id^="id-field-"]', NEW_ID)
-    page.fill('input[id^="title-field-"]', "Thử nghiệm: bếp ăn bán trú")
-    choose(page, "province", "Lai Châu")
-    choose(page, "field", "Kinh tế")
-    choose(page, "kind", "Tập thể")
-    page.fill('input[id^="started-field-"]', "2022")
-    page.fill('textarea[id^="summary-field-"]', "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.")
-    page.get_by_role("button", name="Thêm nguồn").click()
-    page.locator('input[id^="title-field-"]').last.fill("Bài thử về bếp ăn bán trú")
+    new_model(page)
     page.get_by_role("button", name="Thêm ảnh").click()
     page.get_by_role("button", name="Chọn một hình").click()
     page.set_input_files('input[type="file"]', str(photograph))

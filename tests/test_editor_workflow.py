@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_editor_browser import NEW_ID, _git, choose, new_form
+from test_editor_browser import NEW_ID, _git, new_model, signed_in
 
 from bench.editorshots import editor_repository
-from bench.server import serve
 from generator.build.localeditor import local_backend
 from generator.cli.main import main
-from generator.core.urls import EDITOR
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +24,8 @@ pytestmark = pytest.mark.browser
 def workflow(tmp_path: Path, browser: Any) -> Iterator[tuple[Any, Path]]:
     """The editor signed in to decap-server in git mode, on a committed copy."""
     root = editor_repository(tmp_path / "repository")
-    with local_backend(root, mode="git"), serve(root / "site") as base:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{base}{EDITOR}")
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_selector("text=Mô hình")
-        page.base = base  # type: ignore[attr-defined]
-        try:
-            yield page, root
-        finally:
-            context.close()
+    with local_backend(root, mode="git"), signed_in(browser, root / "site", []) as page:
+        yield page, root
 
 
 def test_saving_makes_a_branch_for_the_model(workflow: tuple[Any, Path]) -> None:
@@ -44,16 +33,7 @@ def test_saving_makes_a_branch_for_the_model(workflow: tuple[Any, Path]) -> None
     `dvk check` passes on it; `main` and the working tree do not change."""
     page, root = workflow
     head = _git(root, "rev-parse", "main")
-    new_form(page)
-    page.fill('input[id^="id-field-"]', NEW_ID)
-    page.fill('input[id^="title-field-"]', "Thử nghiệm: bếp ăn bán trú")
-    choose(page, "province", "Lai Châu")
-    choose(page, "field", "Kinh tế")
-    choose(page, "kind", "Tập thể")
-    page.fill('input[id^="started-field-"]', "2021")
-    page.fill('textarea[id^="summary-field-"]', "Hội phụ nữ nấu bữa trưa cho học sinh bán trú.")
-    page.get_by_role("button", name="Thêm nguồn").click()
-    page.locator('input[id^="title-field-"]').last.fill("Bài thử về bếp ăn bán trú")
+    new_model(page)
     page.get_by_role("button", name="Lưu").click()
     branch = f"cms/mo-hinh/lai-chau/{NEW_ID}"
     page.get_by_text(re.compile("thay đổi đã được lưu", re.IGNORECASE)).wait_for()

@@ -9,8 +9,8 @@ Only what a schema does not say is added here: each field's short Vietnamese
 label, the widget that suits it, and where files land.
 
 The backend's repository is not known here (site_config.yml takes it from the
-environment): the editor's page says it, and generator/publish/cms.py's script
-adds it when the editor starts.
+environment): the editor's page says it (generator/publish/editor.py), and
+theme/quan-tri/dvk-cms.js adds it when the editor starts.
 """
 
 from __future__ import annotations
@@ -21,18 +21,15 @@ from typing import Any
 import yaml
 
 from generator.author.schema import entry_schema, press_schema
+from generator.core import urls
 from generator.core.model import ID_MAX_LENGTH, ID_PATTERN
 from generator.core.provinces import ProvinceRegistry
 from generator.core.settings import Settings
 
-CMS_PATH = "schema/cms.yml"
-"""Where ``dvk schema`` writes the editor's configuration, beside the schemas."""
 ENTRY_FORMAT = "dvk-frontmatter"
 PRESS_FORMAT = "dvk-yaml"
 """The file formats theme/quan-tri/dvk-cms.js registers: they keep a file's comments, key
 order and untouched values when an edit saves it, which Decap's own formats do not."""
-LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
-"""Where ``dvk serve --cms`` runs decap-server, the editor's backend on this machine."""
 
 LABELS = {
     "id": "Mã (id)",
@@ -69,6 +66,8 @@ LABELS = {
 
 FORM_HINTS = {
     # Where the schema's description speaks YAML, the form says it in its own terms.
+    "locality": ("Xã, phường, đặc khu nơi có mô hình. Nếu nơi đó thuộc một tỉnh cũ trước ngày "
+                 "1/7/2025, ghi cả tên tỉnh cũ, ví dụ: xã Tam Quang (tỉnh Nghệ An)."),
     "province": "Một trong 34 tỉnh, thành phố từ 1/7/2025. Tệp viết tay có thể ghi tên tỉnh "
                 "cũ; ở đây, ghi tỉnh cũ vào ô Địa bàn.",
     "field": "Lĩnh vực của mô hình, theo danh mục của trang.",
@@ -77,10 +76,6 @@ FORM_HINTS = {
     "outlet": "Cơ quan báo chí đăng bài; bỏ trống nếu bài không ghi.",
     "url": "Địa chỉ đầy đủ, bắt đầu bằng http:// hoặc https://; bỏ trống nếu không có.",
 }
-LOCALITY_HINT = (
-    "Xã, phường, đặc khu nơi có mô hình. Nếu nơi đó thuộc một tỉnh cũ trước ngày 1/7/2025, "
-    "ghi cả tên tỉnh cũ, ví dụ: xã Tam Quang (tỉnh Nghệ An)."
-)
 ID_MESSAGE = (f"Chỉ chữ thường không dấu, chữ số và dấu gạch nối, tối đa {ID_MAX_LENGTH} ký tự, "
               "ví dụ: ky-tuc-xa-vung-bien-nghe-an")
 _KINDS = {"tap-the": "Tập thể", "ca-nhan": "Cá nhân"}
@@ -159,8 +154,7 @@ def _fields(schema: dict[str, Any], options: dict[str, list[dict[str, str]]]
         nullable = any(b.get("type") == "null" for b in node.get("anyOf", ()))
         field: dict[str, Any] = {"label": _label(name), "name": name,
                                  "required": name in required and not nullable}
-        hint = LOCALITY_HINT if name == "locality" else FORM_HINTS.get(
-            name, node.get("description"))
+        hint = FORM_HINTS.get(name, node.get("description"))
         if hint:
             field["hint"] = re.sub(r"`([^`]*)`", r"\1", hint)
         field.update(_widget(name, node, options))
@@ -217,7 +211,8 @@ def cms_config(settings: Settings, registry: ProvinceRegistry) -> dict[str, Any]
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "backend": _backend(settings, branch),
         "publish_mode": "editorial_workflow",
-        "local_backend": {"url": LOCAL_BACKEND, "allowed_hosts": ["127.0.0.1", "localhost"]},
+        "local_backend": {"url": f"{urls.EDITOR_BACKEND}/api/v1",
+                          "allowed_hosts": ["127.0.0.1", "localhost"]},
         "media_folder": f"{content}/{settings.entries_dir}",
         "collections": [
             {"name": "mo-hinh", "label": "Mô hình", "label_singular": "mô hình",

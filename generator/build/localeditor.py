@@ -18,12 +18,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.core import urls
 from generator.core.errors import DvkError
 from generator.core.settings import cache_dir
 
 SERVER = Path("node_modules") / "decap-server" / "dist" / "index.js"
 """Where ``npm ci`` puts decap-server, from the project's root."""
-PORT = 8081
+PORT = int(urls.EDITOR_BACKEND.rsplit(":", 1)[1])
 """The port the editor's configuration names (``local_backend``, schema/cms.yml)."""
 START_SECONDS = 20.0
 _WITH_PARENT = ("process.stdin.on('end', () => process.exit(0)); process.stdin.resume(); "

@@ -211,7 +211,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from generator.author.cms import CMS_PATH, cms_config, render_cms
+    from generator.author.cms import cms_config, render_cms
     from generator.author.schema import (
         DEFAULT_PATH,
         PRESS_PATH,
@@ -220,6 +220,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         render,
         write_schema,
     )
+    from generator.core import urls
     from generator.core.errors import display_path
     from generator.core.provinces import default_registry
 
@@ -227,7 +228,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     schemas = [("entry", "lược đồ mô hình", DEFAULT_PATH,
                 render(entry_schema(settings.fields, default_registry()))),
                ("press", "lược đồ bài báo", PRESS_PATH, render(press_schema(settings.contests))),
-               ("editor", "cấu hình trình soạn thảo", Path(CMS_PATH),
+               ("editor", "cấu hình trình soạn thảo", Path(urls.EDITOR_CONFIG),
                 render_cms(cms_config(settings, default_registry())))]
     wanted = "press" if args.press else "editor" if args.cms else "entry"
     if args.out or args.press or args.cms:  # one of them, where asked

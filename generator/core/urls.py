@@ -52,6 +52,12 @@ FONTS = "assets/fonts/"
 SEARCH_INDEX = f"{SEARCH}chi-muc/"
 EDITOR = "quan-tri/"
 """The form-based editor (generator/publish/editor.py): no page, in no listing."""
+EDITOR_CONFIG = "schema/cms.yml"
+"""The editor's configuration, from the project's root: ``dvk schema`` writes it
+(generator/author/cms.py), the build publishes it as ``EDITOR`` + config.yml."""
+EDITOR_BACKEND = "http://127.0.0.1:8081"
+"""decap-server, the editor's backend on this machine (``dvk serve --cms``): the
+configuration names it, the editor's policy lets the page reach it."""
 """The search index's folder (docs/search-index.md), beside the search page."""
 PRESS = "bao-chi/"
 """The press hub: every article about the models, newest first."""

@@ -188,7 +188,7 @@ def _site_files(
     settings = catalogue.settings
     yield StaticFile(urls.HEADERS,
                      content=headers_file(settings if has_editor(settings) else None))
-    yield from editor_files(catalogue.settings)
+    yield from editor_files(settings)
 
 
 def statistics(catalogue: Catalogue, site_pages: SitePages) -> list[StatFile]:

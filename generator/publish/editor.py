@@ -18,15 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.core.settings import Settings
-from generator.core.urls import EDITOR
+from generator.core.urls import EDITOR, EDITOR_CONFIG
 from generator.publish.entryfiles import StaticFile
 from generator.publish.headers import editor_csp
 
-CONFIG = "schema/cms.yml"
-"""The configuration ``dvk schema`` writes, relative to the project's root."""
 BUNDLE = Path("node_modules") / "decap-cms" / "dist"
 YAML_LIBRARY = Path("node_modules") / "yaml" / "browser" / "dist"
 """Where ``npm ci`` puts Decap CMS's bundle and the ``yaml`` library, from the root."""
+
+
 def repository(settings: Settings) -> str:
     """``owner/name`` of the GitHub repository the editor saves to; "" when not on GitHub."""
     url = settings.site.repo_url.rstrip("/").removesuffix(".git")
@@ -60,12 +60,12 @@ def editor_page(settings: Settings) -> str:
 
 def editor_files(settings: Settings) -> Iterator[StaticFile]:
     """The editor's page, configuration, and npm's files; nothing when ``dvk schema`` has not
-    written the configuration or ``npm ci`` has not installed Decap (the site then has no
-    editor, and says so in the build's log)."""
+    written the configuration or ``npm ci`` has not installed Decap: the site then has no
+    editor (``make cms`` installs it)."""
     if not has_editor(settings):
         return
     root = settings.root
-    config, bundle = root / CONFIG, root / BUNDLE
+    config, bundle = root / EDITOR_CONFIG, root / BUNDLE
     yield StaticFile(f"{EDITOR}index.html", content=editor_page(settings))
     yield StaticFile(f"{EDITOR}config.yml", path=config)
     # The bundle loads its chunks by name from its own folder; the source maps stay out.
@@ -78,5 +78,5 @@ def editor_files(settings: Settings) -> Iterator[StaticFile]:
 
 def has_editor(settings: Settings) -> bool:
     """Whether the build publishes the editor (``editor_files``)."""
-    return ((settings.root / CONFIG).is_file()
+    return ((settings.root / EDITOR_CONFIG).is_file()
             and (settings.root / BUNDLE / "decap-cms.js").is_file())

@@ -14,7 +14,7 @@ served as files (theme/partials/javascripts/), so ``script-src`` needs no
 from __future__ import annotations
 
 from generator.core.settings import Settings
-from generator.core.urls import EDITOR
+from generator.core.urls import EDITOR, EDITOR_BACKEND
 
 CSP: tuple[tuple[str, str], ...] = (
     ("default-src", "'self'"),
@@ -63,9 +63,6 @@ HEADERS: tuple[tuple[str, str], ...] = (
 """Every header sent with every response of the site."""
 
 
-LOCAL_BACKEND = "http://127.0.0.1:8081"
-"""decap-server, as ``dvk serve --cms`` runs it."""
-
 EDITOR_CSP: tuple[tuple[str, str], ...] = (
     ("default-src", "'self'"),
     # Decap compiles its configuration's validators (ajv) with new Function().
@@ -77,7 +74,7 @@ EDITOR_CSP: tuple[tuple[str, str], ...] = (
     ("font-src", "'self' data:"),
     # GitHub's API when signed in; decap-server on this machine with `dvk serve --cms`;
     # the images picked from the disk, which Decap reads back (blob:) to upload them.
-    ("connect-src", f"'self' blob: https://api.github.com {LOCAL_BACKEND}"),
+    ("connect-src", f"'self' blob: https://api.github.com {EDITOR_BACKEND}"),
     ("frame-src", "'self' blob:"),
     ("worker-src", "'self' blob:"),
     ("object-src", "'none'"),

@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
@@ -48,13 +47,11 @@ from generator.publish.cards import Drawing
 from generator.publish.entryfiles import StaticFile
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
+from generator.publish.searchaside import IndexAside
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
 from generator.render.plan import BuildPlan, nav_sources, new_search_index
 from generator.render.sanitise import clean_body, safe_toc
-
-if TYPE_CHECKING:
-    pass
 
 TEMPLATES = str(Path(__file__).with_name("templates"))
 """The plugin's templates, package data of the wheel."""
@@ -263,8 +260,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                               self.statics().listed()))
         self.progress.close()
 
+    @property
+    def _search_aside(self) -> IndexAside | None:
+        """This build's search index, when a forked process makes it."""
+        return self._statics[1].search_aside if self._statics is not None else None
+
     def _move_search_aside(self, site_dir: Path) -> None:
-        aside = self._statics[1].search_aside if self._statics is not None else None
+        aside = self._search_aside
         if aside is not None:
             try:
                 aside.move_into(site_dir)
@@ -279,7 +281,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """Stop drawing cards, and making the search index aside: the build is abandoned."""
         self._stop_drawing()
-        aside = self._statics[1].search_aside if self._statics is not None else None
+        aside = self._search_aside
         if aside is not None:
             aside.stop()
 

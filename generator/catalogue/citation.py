@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.core.model import Entry, Source
+from generator.core import urls
+from generator.core.model import Entry, Image, Source
 from generator.core.press import PressRecord
 from generator.core.settings import SiteInfo
 
@@ -24,6 +25,12 @@ URL_MARK = "\x00url\x00"
 """Where the page's URL goes, when the build does not know the site's address."""
 BLANK = "……"
 """What a reader without JavaScript sees in place of the access date, to fill in."""
+SEARCH_TERM = "search_term_string"
+"""The placeholder of the home page's SearchAction, in its URL template and query-input."""
+SEARCH_QUERY = "q"
+"""The search page's query parameter (``tim-kiem/?q=…``), as dvk-search.js reads it."""
+PICTURE_EXTENSION = "jpg"
+"""The rendition a search engine is pointed to: JPEG, which every crawler reads."""
 
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
@@ -203,8 +210,53 @@ class Citation:
             data["datePublished"] = self.published.isoformat()
         if self.modified:
             data["dateModified"] = self.modified.isoformat()
-        # "</" must not appear inside a <script> element.
-        return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+        image = self._image_ld()
+        if image is not None:
+            data["image"] = image
+        return _script_json(data)
+
+    def _image_ld(self) -> list[dict[str, Any]] | str | None:
+        """The entry's pictures, else its social card; nothing without the site's address.
+
+        As og:image: schema.org wants absolute URLs, and without site_url the
+        build cannot know where the site is served.
+        """
+        if not self.site.url:
+            return None
+        entry = self.entry
+        if entry.images:
+            return [_picture_ld(self.site.absolute(entry.url), image) for image in entry.images]
+        # The card og:image names: every entry page has one (generator/publish/cards.py).
+        return self.site.absolute(entry.url + urls.CARD)
+
+
+def website_json_ld(site: SiteInfo, description: str) -> str:
+    """schema.org WebSite of the home page, with the search it offers; "" without site_url.
+
+    Search engines read the site's name and search box only at absolute URLs,
+    so without the site's address there is nothing here they could use.
+    """
+    if not site.url:
+        return ""
+    search = site.absolute(urls.SEARCH) + f"?{SEARCH_QUERY}={{{SEARCH_TERM}}}"
+    return _script_json({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.name,
+        "url": site.url,
+        "inLanguage": "vi",
+        "description": description,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": search},
+            "query-input": f"required name={SEARCH_TERM}",
+        },
+    })
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    # "</" must not appear inside a <script> element; the template escapes < > & too.
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
 def as_html(text: str) -> str:
@@ -214,6 +266,13 @@ def as_html(text: str) -> str:
         escaped = escaped.replace(
             mark, f'<span class="dvk-blank" data-dvk-today="{style}">{BLANK}</span>')
     return escaped.replace(URL_MARK, f'<span class="dvk-blank" data-dvk-url>{BLANK}</span>')
+
+
+def _picture_ld(folder: str, image: Image) -> dict[str, Any]:
+    # The widest JPEG the page's <img> falls back to; its caption and credit as printed.
+    url = folder + image.file_name(image.width, PICTURE_EXTENSION)
+    return {"@type": "ImageObject", "url": url, "contentUrl": url, "width": image.width,
+            "height": image.height, "caption": image.alt, "creditText": image.credit}
 
 
 def _source_ld(source: Source) -> dict[str, Any]:

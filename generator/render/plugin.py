@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.catalogue.catalogue import Catalogue, load_catalogue
-from generator.catalogue.citation import as_html
+from generator.catalogue.citation import as_html, website_json_ld
 from generator.core import urls
 from generator.core.errors import ContentErrors
 from generator.core.progress import Progress, Silent
@@ -286,7 +286,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             aside.stop()
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Expose the Vietnamese formatting filters, the URL helpers and the CSP to templates.
+        """Expose the Vietnamese filters, URL helpers, CSP and site JSON-LD to templates.
 
         Last before the pages render and the static files are copied: the cards are
         waited for here.
@@ -317,6 +317,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                        (self.settings.contests if self.settings else ())}
         # The policy again in each page's head, for hosts that send no headers (theme/main.html).
         env.globals["dvk_csp_meta"] = csp(meta=True)
+        # The same for every build of this config: the home page prints it (theme/main.html).
+        # The description is text there, not the HTML on_config made it.
+        env.globals["dvk_website_ld"] = website_json_ld(
+            self.settings.site, html.unescape(config.site_description or "")
+        ) if self.settings else ""
         return env
 
     def on_page_context(

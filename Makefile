@@ -89,7 +89,7 @@ lock: $(VENV)/.created ## refresh the Python locks, requirements/*.txt, from pyp
 # run over the built site (axe-core, the Nu Html Checker), and the form-based editor (Decap
 # CMS, its local backend decap-server, the yaml library). Reinstalled when the lock changes.
 node_modules/.installed: package.json package-lock.json
-	npm ci
+	PUPPETEER_SKIP_DOWNLOAD=true npm ci
 	touch $@
 
 # The Nu Html Checker (vnu.jar) runs on Java 11 or later (tests/test_validity.py).

@@ -6,6 +6,7 @@ from it; neither is part of the product.
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import gzip
 import io
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
@@ -24,11 +26,62 @@ CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync")
 
 
+class _CountingWriter(io.BufferedIOBase):
+    """The connection's output, counting what goes through it."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw, self.sent = raw, 0
+
+    def write(self, data: Any) -> int:
+        self.sent += len(data)
+        return int(self.raw.write(data))
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
 class _GzipHandler(SimpleHTTPRequestHandler):
-    """Static files, gzipped on the fly for text types when the client accepts it."""
+    """Static files, gzipped on the fly for text types when the client accepts it; the
+    site's 404.html for a missing path, as hosts serve it. With ``sent``, each response's
+    path and size on the wire (headers included) are appended to it: what a page cost."""
+
+    sent: list[tuple[str, int]] | None = None
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = _CountingWriter(self.wfile)
+
+    def finish(self) -> None:
+        super().finish()
+        if self.sent is not None and hasattr(self, "path"):
+            self.sent.append((self.path, self.wfile.sent))  # type: ignore[attr-defined]
+
+    def _unchanged_since(self, path: Path) -> bool:
+        """A revalidation the file answers with 304, as hosts do (If-Modified-Since)."""
+        since = self.headers.get("If-Modified-Since")
+        if since is None or not path.is_file():
+            return False
+        try:
+            return int(path.stat().st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def send_head(self) -> io.BytesIO | None:
         path = Path(self.translate_path(self.path))
@@ -36,6 +89,10 @@ class _GzipHandler(SimpleHTTPRequestHandler):
             if not urlsplit(self.path).path.endswith("/"):
                 return super().send_head()  # type: ignore[return-value]  # redirects to "…/"
             path = path / "index.html"
+        if self._unchanged_since(path):
+            self.send_response(304)
+            self.end_headers()
+            return None
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (accepts and path.suffix in COMPRESSIBLE and path.is_file()):
             return super().send_head()  # type: ignore[return-value]
@@ -43,16 +100,20 @@ class _GzipHandler(SimpleHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
 
 
 @contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """Serve ``site_dir`` on a free loopback port; yield its base URL."""
-    handler = functools.partial(_GzipHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(site_dir: Path, port: int = 0,
+          sent: list[tuple[str, int]] | None = None) -> Iterator[str]:
+    """Serve ``site_dir`` on loopback ``port`` (a free one by default); yield its base URL.
+    With ``sent``, every response's path and bytes are appended to it."""
+    counted = type("CountedHandler", (_GzipHandler,), {"sent": sent})
+    handler = functools.partial(counted, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -292,8 +292,8 @@ def test_feeds_parse_and_list_the_newest(cited: Site) -> None:
 
 def test_each_index_page_links_its_own_feed(cited: Site) -> None:
     html = cited.html("tinh-thanh/ha-noi/")
-    assert '<link rel="alternate" type="application/atom+xml" title="Thành phố Hà Nội (Atom)" ' \
-           'href="atom.xml">' in html
+    assert '<link rel="alternate feed" type="application/atom+xml" ' \
+           'title="Thành phố Hà Nội (Atom)" href="atom.xml">' in html
     assert '<a href="rss.xml" type="application/rss+xml">RSS</a>' in html
     assert 'href="../../linh-vuc/kinh-te/atom.xml"' not in html
 

@@ -373,10 +373,8 @@ function setUpSearchPage(root) {
   // Restore the query and filters from the URL, so a shared link reopens the same list.
   // A value no box offers (a stale or mistyped link) is ignored, and dropped from the URL.
   const initial = readState();
-  // On a phone the filters start folded, unless the link set some.
-  const folded = root.querySelector("[data-dvk-filters]");
-  const anyFilter = FACETS.some((f) => initial.filters[f].length);
-  if (folded && !anyFilter && window.matchMedia("(max-width: 44.99em)").matches) folded.open = false;
+  // On a phone the filters start folded, unless the link set some: dvk-search-fold.js
+  // does it, before the results are laid out.
   input.value = initial.query;
   for (const f of FACETS) {
     for (const value of initial.filters[f]) {

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve cms build check test lint bench screenshots lock chromium java git-restore-mtime clean
+.PHONY: serve cms build check test lint bench audit screenshots lock chromium java git-restore-mtime clean
 
 serve: $(VENV)/.installed ## build the bundled content and serve it at http://127.0.0.1:8000
 	$(BIN)/dvk serve --dev-addr 127.0.0.1:8000
@@ -23,6 +23,9 @@ test: $(VENV)/.installed-test node_modules/.installed chromium java git-restore-
 
 bench: $(VENV)/.installed-bench chromium ## build 1,000 / 10,000 / 50,000 synthetic entries against Hugo + Pagefind
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+audit: $(VENV)/.installed-test node_modules/.installed chromium ## a phone's first and repeat visit per page type: bytes, and Lighthouse (median of 3)
+	$(BIN)/python -m bench.audit $(AUDIT_ARGS)
 
 screenshots: $(VENV)/.installed-test chromium ## photograph /thong-ke/, a press section and a contest page into docs/screenshots/
 	$(BIN)/python -m bench.screenshots

@@ -11,7 +11,8 @@ import functools
 import gzip
 import io
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +47,7 @@ class _GzipHandler(SimpleHTTPRequestHandler):
     path and size on the wire (headers included) are appended to it: what a page cost."""
 
     sent: list[tuple[str, int]] | None = None
+    slow: Callable[[str], float] | None = None
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -84,6 +86,8 @@ class _GzipHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
     def send_head(self) -> io.BytesIO | None:
+        if self.slow is not None:  # a weak connection, for the file types a test names
+            time.sleep(self.slow(urlsplit(self.path).path))
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not urlsplit(self.path).path.endswith("/"):
@@ -107,11 +111,13 @@ class _GzipHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site_dir: Path, port: int = 0,
-          sent: list[tuple[str, int]] | None = None) -> Iterator[str]:
+def serve(site_dir: Path, port: int = 0, sent: list[tuple[str, int]] | None = None,
+          slow: Callable[[str], float] | None = None) -> Iterator[str]:
     """Serve ``site_dir`` on loopback ``port`` (a free one by default); yield its base URL.
-    With ``sent``, every response's path and bytes are appended to it."""
-    counted = type("CountedHandler", (_GzipHandler,), {"sent": sent})
+    With ``sent``, every response's path and bytes are appended to it; with ``slow``, each
+    response waits ``slow(path)`` seconds first (each request has its own thread)."""
+    counted = type("CountedHandler", (_GzipHandler,),
+                   {"sent": sent, "slow": staticmethod(slow) if slow else None})
     handler = functools.partial(counted, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

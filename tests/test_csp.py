@@ -72,9 +72,11 @@ def test_policy_is_strict() -> None:
         assert "'unsafe-inline'" not in policy.get(name, []), name
         assert "'unsafe-eval'" not in policy.get(name, []), name
         assert "'unsafe-hashes'" not in policy.get(name, []), name
-    # Search is plain JavaScript: no WebAssembly, no worker.
+    # Search is plain JavaScript: no WebAssembly.
     assert policy["script-src"] == ["'self'"]
-    assert policy["worker-src"] == ["'none'"]
+    # One worker, the site's own service worker (sw.js, for reading offline): exactly 'self',
+    # never blob: or data:, with which a script that got in could start a worker it wrote.
+    assert policy["worker-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert "X-Frame-Options" not in dict(HEADERS)  # frame-ancestors replaces it

@@ -148,7 +148,7 @@ class Builder:
 
     def __init__(self, config_file: Path, *, strict: bool = False,
                  progress: Progress | None = None, site_dir: Path | None = None,
-                 once: bool = False) -> None:
+                 once: bool = False, offline: bool = True) -> None:
         self.config_file = config_file
         self.strict = strict
         self.progress = progress
@@ -157,6 +157,8 @@ class Builder:
         self.once = once
         """Build once (``dvk build``), not again and again (``dvk serve``): what only the
         next build needs is released once saved."""
+        self.offline = offline
+        """Whether the site's pages register the service worker (``BuildPlan.offline``)."""
         self._lock = threading.Lock()
         self.entry_cache = EntryCache()
         """Entries already read, by this process or saved by another: what makes a rebuild fast."""
@@ -214,6 +216,7 @@ class Builder:
             progress=self.progress or Silent(), search=self.search_index, rows=self.rows,
             search_aside=_search_aside(kept, now.shared, None if full else before)
             if self.once else None,
+            offline=self.offline,
         )
         loaded.plugin.prepare(plan)
         published = loaded.plugin.statics()

@@ -90,7 +90,9 @@ def serve(
     site_dir = cache_dir(root) / "serve" / "site"
     # The preview is private and an edit should show within 2 s at 50,000
     # entries: its files are moved in place rather than the folder swapped.
-    builder = Builder(config_file, strict=strict, site_dir=site_dir)
+    # No service worker: the shell it keeps would show an edit of the theme's styles or
+    # scripts only once a new worker installed (generator/publish/offline.py).
+    builder = Builder(config_file, strict=strict, site_dir=site_dir, offline=False)
     builder.build()  # content errors here end the command, with their report
     host, _, port = dev_addr.rpartition(":")
     served = _ServedBuilder(builder, report)

@@ -47,6 +47,16 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 HEADERS = "_headers"
 """The HTTP headers file of Netlify and Cloudflare Pages (the Content-Security-Policy)."""
+SERVICE_WORKER = "sw.js"
+"""The service worker (generator/publish/offline.py): at the root, so that its scope is the
+whole site."""
+OFFLINE = "ngoai-tuyen/"
+"""The page a reader sees offline when the page asked for is not on the phone: a theme
+template like 404.html, so no navigation, sitemap, search or urls.txt lists it."""
+OFFLINE_PAGE = f"{OFFLINE}index.html"
+"""The offline page's file, and the theme template it is rendered from. Below the root, like
+the pages of the nav: a template without a page at the root would write its links "./x"
+where a page there writes "x", and the memoised header is shared by depth."""
 FONTS = "assets/fonts/"
 """The site's own subset fonts (Be Vietnam Pro); the stylesheet names them there."""
 SEARCH_INDEX = f"{SEARCH}chi-muc/"

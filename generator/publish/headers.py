@@ -20,7 +20,9 @@ CSP: tuple[tuple[str, str], ...] = (
     ("default-src", "'self'"),
     # Search is plain JavaScript over static files: no WebAssembly, no eval.
     ("script-src", "'self'"),
-    ("worker-src", "'none'"),
+    # The service worker (sw.js, generator/publish/offline.py), a file of the site's own;
+    # no other worker, and no blob: or data: one.
+    ("worker-src", "'self'"),
     # No <style> element and no style attribute anywhere; scripts style through
     # the CSSOM (element.style), which CSP does not restrict.
     ("style-src", "'self'"),

@@ -81,3 +81,7 @@ class BuildPlan:
     """Set by a build that needs no index afterwards (``dvk build``): the index is made
     in a forked process while the pages are read and rendered, instead of ``search``
     (generator/publish/searchaside.py)."""
+    offline: bool = True
+    """Pages register the service worker that keeps them for reading offline
+    (generator/publish/offline.py). Not in ``dvk serve``, where the shell it keeps would
+    hide an edit of the theme: that site gets a worker that removes itself."""

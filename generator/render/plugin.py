@@ -47,6 +47,7 @@ from generator.publish.cards import Drawing
 from generator.publish.entryfiles import StaticFile
 from generator.publish.fonts import font_files
 from generator.publish.headers import csp
+from generator.publish.offline import offline_page_settings, write_service_worker
 from generator.publish.searchaside import IndexAside
 from generator.render.config import ShowcaseConfig, settings_from
 from generator.render.files import mkdocs_file
@@ -118,6 +119,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # from the catalogue (on_post_build), so that an incremental build,
         # which hands MkDocs only the pages it renders, writes the same one.
         config.theme.static_templates.discard(urls.SITEMAP)
+        # The offline page, a theme template like 404.html: no page, so no navigation,
+        # sitemap, search or urls.txt lists it (generator/publish/offline.py).
+        config.theme.static_templates.add(urls.OFFLINE_PAGE)
         # The plugin's own templates (dvk/*.html and their partials) ship in the package,
         # so that it builds a site anywhere it is installed. Searched last: a site's
         # custom_dir may still override any of them.
@@ -258,6 +262,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if plan.selection is None or not plan.selection.same_urls:
             write_manifest(site_dir, manifest(plan.site_pages, self._doc_urls,
                                               self.statics().listed()))
+        if plan.selection is None:
+            # Made from the built shell and offline page, which only a full build makes:
+            # a change of the theme or the config is never an incremental build.
+            write_service_worker(site_dir, retire=not plan.offline)
         self.progress.close()
 
     @property
@@ -317,6 +325,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                        (self.settings.contests if self.settings else ())}
         # The policy again in each page's head, for hosts that send no headers (theme/main.html).
         env.globals["dvk_csp_meta"] = csp(meta=True)
+        env.globals["dvk_offline"] = offline_page_settings(
+            register=self.plan.offline if self.plan is not None else True)
         # The same for every build of this config: the home page prints it (theme/main.html).
         # The description is text there, not the HTML on_config made it.
         env.globals["dvk_website_ld"] = website_json_ld(

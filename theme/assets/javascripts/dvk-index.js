@@ -6,11 +6,15 @@
 // window.DvkIndex and nothing else. No dependency, no WebAssembly, no eval.
 //
 //   const index = await DvkIndex.open(baseUrl);   // the index folder, ".../tim-kiem/chi-muc/"
-//   const r = await index.search(query, { filters, prefix, limit, flags });
-//   //  r = { ids, total, counts: { facet: { valueKey: n } } }
+//   const r = await index.search(query, { filters, prefix, limit, flags, partial });
+//   //  r = { ids, total, counts: { facet: { valueKey: n } }, unreachable: [syllable, …] }
 //   //  flags: true loads the flag facets' bitmaps for their counts (the search page);
 //   //  a filter on a flag loads them anyway.
-//   const cards = await index.cards(r.ids);
+//   //  partial: true searches on without a file the network could not fetch (offline):
+//   //  the syllables it left out, as typed, are in r.unreachable.
+//   const cards = await index.cards(r.ids, { partial });  // partial: null for such cards
+//
+// A file the network could not fetch fails with a DvkIndex.Unreachable error.
 //
 // Everything is fetched lazily and cached per index object: the manifest once,
 // a dictionary shard when a syllable falls in it, a postings file for each term
@@ -197,10 +201,26 @@
   // -------------------------------------------------------------------------
   // Helpers.
 
+  /** A file the network did not answer for (offline): no response, not an HTTP error. */
+  class Unreachable extends Error {}
+
   async function fetchOk(url) {
-    const response = await fetch(url);
+    let response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      throw new Unreachable(`dvk-index: ${url} unreachable (${error.message})`);
+    }
     if (!response.ok) throw new Error(`dvk-index: ${response.status} for ${url}`);
     return response;
+  }
+
+  /** With `partial`, null instead of an Unreachable error: the search goes on without it. */
+  function unlessUnreachable(promise, partial) {
+    return promise.catch((error) => {
+      if (partial && error instanceof Unreachable) return null;
+      throw error;
+    });
   }
 
   /** `cache.get(key)`, or the promise `load()` gives, kept; a failed load is forgotten. */
@@ -491,21 +511,24 @@
       if (!syls.length) return this._browse(await cellsReady, filters, limit);
 
       // 1. The dictionary: one entry per syllable, or a prefix's terms.
-      const resolved = await Promise.all(syls.map(async (s) => {
+      // Partial: a syllable whose shard the network could not fetch is null, left out.
+      const partial = Boolean(opts.partial);
+      const resolved = await Promise.all(syls.map((s) => unlessUnreachable((async () => {
         if (s.prefix) return this._expand(s.term);
         const entry = await this._entry(s.term);
         return { exact: entry, terms: entry ? [entry] : [] };
-      }));
-      if (resolved.some((r) => !r.terms.length)) return empty();
+      })(), partial)));
+      if (resolved.some((r) => r && !r.terms.length)) return empty();
 
       // 2. Postings of every term named, and the bigram shards, in parallel.
       const postingIds = new Set();
-      for (const r of resolved) for (const entry of r.terms) postingIds.add(entry[0]);
+      for (const r of resolved) for (const entry of r ? r.terms : []) postingIds.add(entry[0]);
       const bigramKeys = [];
       for (let i = 1; i < syls.length; i++) {
         if (!syls[i].joined) continue;
         const left = resolved[i - 1];
         const right = resolved[i];
+        if (!left || !right) continue;
         // A prefix counts with its exact term only, if that exists.
         const a = syls[i - 1].prefix ? left.exact && left.exact[0] : syls[i - 1].term;
         const b = syls[i].prefix ? right.exact && right.exact[0] : syls[i].term;
@@ -515,17 +538,33 @@
       const bigramShards = shardCount > 0
         ? [...new Set(bigramKeys.map((k) => fnv1a(k) % shardCount))] : [];
       const [postingList, bigramList, { cells, cellOf }] = await Promise.all([
-        Promise.all([...postingIds].map((id) => this._postingsOf(id).then((p) => [id, p]))),
-        Promise.all(bigramShards.map((i) => this._bigramShard(i).then((s) => [i, s]))),
+        Promise.all([...postingIds].map((id) =>
+          unlessUnreachable(this._postingsOf(id), partial).then((p) => [id, p]))),
+        Promise.all(bigramShards.map((i) =>
+          unlessUnreachable(this._bigramShard(i), partial).then((s) => [i, s]))),
         cellsReady,
       ]);
-      const postings = new Map(postingList);
+      const postings = new Map(postingList.filter(([, p]) => p));
       const shards = new Map(bigramList);
+      // Partial: a term without its postings is left out, and a syllable with none left
+      // out too; the syllables not searched in full are reported, as typed.
+      const unreachable = [];
+      resolved.forEach((r, i) => {
+        if (r) {
+          const terms = r.terms.filter((entry) => postings.has(entry[0]));
+          if (terms.length === r.terms.length) return;
+          resolved[i] = terms.length ? { exact: terms.includes(r.exact) ? r.exact : null, terms }
+            : null;
+        }
+        unreachable.push(syls[i].variant);
+      });
+      if (!resolved.some(Boolean)) return { ...empty(), unreachable };
 
       // 3. The match set: the intersection of the syllables' sets (a prefix: the union).
       const size = Math.ceil(this.n / 8);
       let match = null;
       for (const r of resolved) {
+        if (!r) continue;
         let set;
         if (r.terms.length === 1) {
           set = postings.get(r.terms[0][0]).bitmap;
@@ -562,12 +601,13 @@
         }
       }
       const { counts, total } = this._count(cells, perCell, filters);
-      if (!allowed.length) return { ids: [], total, counts };
+      if (!allowed.length) return { ids: [], total, counts, unreachable };
 
       // 5. Scores: the syllables' impacts, the bigrams', and an eighth more for an exact spelling.
       const scores = new Int32Array(this.n);
       syls.forEach((s, i) => {
         const r = resolved[i];
+        if (!r) return;
         if (r.terms.length === 1) {
           const head = postings.get(r.terms[0][0]).head;
           for (let k = 0; k < head.ids.length; k++) {
@@ -598,7 +638,7 @@
         }
       });
       for (const key of bigramKeys) {
-        const head = shards.get(fnv1a(key) % shardCount).get(key);
+        const head = shards.get(fnv1a(key) % shardCount)?.get(key);
         if (!head) continue;
         for (let k = 0; k < head.ids.length; k++) {
           if (inMatch(head.ids[k])) scores[head.ids[k]] += head.impacts[k];
@@ -606,7 +646,7 @@
       }
 
       allowed.sort((a, b) => scores[b] - scores[a] || a - b);
-      return { ids: allowed.slice(0, limit), total, counts };
+      return { ids: allowed.slice(0, limit), total, counts, unreachable };
     }
 
     /** No syllable, some filter: the allowed cells' ids in id order. */
@@ -621,17 +661,20 @@
       return { ids, total, counts };
     }
 
-    /** The cards of `ids`, in their order: {url, title, place, field, year, kind, summary}. */
-    async cards(ids) {
+    /**
+     * The cards of `ids`, in their order: {url, title, place, field, year, kind, summary}.
+     * With `options.partial`, null for a card whose file the network could not fetch.
+     */
+    async cards(ids, options = {}) {
       const size = this.cardSize;
       const list = Array.from(ids || [], Number);
       const valid = (id) => Number.isInteger(id) && id >= 0 && id < this.n && size > 0;
       const files = [...new Set(list.filter(valid).map((id) => Math.floor(id / size)))];
-      const loaded = new Map(await Promise.all(
-        files.map((i) => this._cardFile(i).then((cards) => [i, cards]))));
+      const loaded = new Map(await Promise.all(files.map((i) =>
+        unlessUnreachable(this._cardFile(i), Boolean(options?.partial)).then((cards) => [i, cards]))));
       return list.map((id) => {
         if (!valid(id)) return null;
-        const card = loaded.get(Math.floor(id / size))[id % size];
+        const card = loaded.get(Math.floor(id / size))?.[id % size];
         if (!card) return null;
         const [url, title, place, field, year, kind, summary] = card;
         return { url, title, place, field, year, kind, summary };
@@ -647,6 +690,7 @@
   DvkIndex.fold = fold;
   DvkIndex.syllables = (text) => syllables(text).map(({ variant, term }) => ({ variant, term }));
   DvkIndex.fnv1a = fnv1a;
+  DvkIndex.Unreachable = Unreachable;
 
   window.DvkIndex = DvkIndex;
 })();

@@ -22,6 +22,11 @@ const ECHO_LENGTH = 60;
 
 const HINT = "Hãy gõ tên mô hình, địa phương hoặc đơn vị (chữ hoặc số).";
 const FAILED = "Không tải được chỉ mục tìm kiếm. Hãy kiểm tra kết nối mạng rồi thử lại.";
+// Offline, the search runs over the index parts this phone has kept (the service worker,
+// docs/architecture.md "Offline"), and says what it could not reach.
+const OFFLINE = "Đang ngoại tuyến: kết quả có thể chưa đầy đủ.";
+const OFFLINE_NO_INDEX = "Không tìm được khi ngoại tuyến: máy này chưa tải chỉ mục tìm kiếm về. "
+  + "Hãy thử lại khi có mạng.";
 
 let opening = null;
 
@@ -56,6 +61,22 @@ function openIndex() {
     opening.catch(() => { opening = null; });
   }
   return opening;
+}
+
+/** Whether a failure is the network's (offline), not the index's. */
+function networkDown(error) {
+  return (window.DvkIndex && error instanceof window.DvkIndex.Unreachable) || !navigator.onLine;
+}
+
+/** What an offline search could not reach, for the reader; "" when it reached everything. */
+function offlineDetail(words, cards) {
+  const said = [];
+  if (words?.length) {
+    said.push(`Chưa tìm được theo ${words.map((word) => `“${word}”`).join(", ")}: máy này chưa tải `
+      + "phần chỉ mục đó, nên kết quả chỉ tìm theo các từ còn lại.");
+  }
+  if (cards) said.push(`${cards.toLocaleString("vi-VN")} kết quả chưa hiện được vì máy chưa tải về.`);
+  return said.join(" ");
 }
 
 /** How the index will read `query`: whether it has a syllable at all, and whether some are cut. */
@@ -264,6 +285,8 @@ function setUpSearchPage(root) {
   const none = root.querySelector("[data-dvk-none]");
   let current = null;
   let shown = 0;
+  // Above the status line while a search could not reach part of the index (offline).
+  const notice = element("div", { class: "dvk-empty dvk-search__offline", role: "status" });
   let generation = 0;
   let timer = null;
   // Search as you type treats the last word as half typed; a query from the
@@ -300,13 +323,25 @@ function setUpSearchPage(root) {
     }
   }
 
+  function showOffline(detail) {
+    if (!detail) {
+      notice.remove();
+      return;
+    }
+    notice.replaceChildren(element("strong", {}, OFFLINE), " ", detail);
+    status.before(notice);
+  }
+
   /** The next page of results; false when a newer search replaced them meanwhile. */
   async function showMore() {
     const mine = generation;
     const { index, ids, matches } = current;
     const slice = ids.slice(shown, shown + PAGE_SIZE);
-    const cards = await index.cards(slice);
+    // Offline, the cards the phone has: the others are counted, and said missing.
+    const cards = await index.cards(slice, { partial: true });
     if (mine !== generation) return false;
+    current.missing += cards.filter((card) => !card).length;
+    showOffline(offlineDetail(current.unreachable, current.missing));
     for (const card of cards) {
       if (!card) continue;
       list.append(element("li", { class: "dvk-result" },
@@ -320,11 +355,12 @@ function setUpSearchPage(root) {
     return true;
   }
 
-  function failed() {
+  function failed(offline) {
     list.replaceChildren();
     more.hidden = true;
     none.hidden = true;
-    status.textContent = FAILED;
+    showOffline("");
+    status.textContent = offline ? OFFLINE_NO_INDEX : FAILED;
   }
 
   async function run() {
@@ -344,10 +380,13 @@ function setUpSearchPage(root) {
       const query = usable ? state.query : "";
       // No words: a browse, of everything when no filter is set either.
       // With the flags (press coverage): the page counts "Báo chí" as any other facet.
+      // Partial: offline, over the index parts the phone has, saying which words it left out.
       const found = await index.search(query,
-        { filters: state.filters, prefix, limit: EVERY, flags: true });
+        { filters: state.filters, prefix, limit: EVERY, flags: true, partial: true });
       if (mine !== generation) return;
-      current = { index, ids: usable ? found.ids : [], matches: matcher(query, prefix) };
+      current = { index, ids: usable ? found.ids : [], matches: matcher(query, prefix),
+        unreachable: found.unreachable, missing: 0 };
+      showOffline(offlineDetail(current.unreachable, 0));
       shown = 0;
       list.replaceChildren();
       // The counts come with the results: what each filter value would leave.
@@ -365,8 +404,8 @@ function setUpSearchPage(root) {
       else if (total) status.textContent = `${total.toLocaleString("vi-VN")} mô hình${quoted}`;
       else status.textContent = `Không có kết quả${quoted}`;
       if (usable && cut) status.textContent += ` (chỉ tìm theo ${QUERY_SYLLABLES} từ đầu)`;
-    } catch {
-      if (mine === generation) failed();
+    } catch (error) {
+      if (mine === generation) failed(networkDown(error));
     }
   }
 

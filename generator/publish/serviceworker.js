@@ -178,8 +178,9 @@ function serve() {
       if (!url.startsWith(SCOPE) || skipped.some((folder) => url.startsWith(folder))
           || await cache.match(url)) return;
       try {
-        // The browser's copy, which the page has just loaded: no byte fetched twice.
-        const response = await fetch(url, { cache: "force-cache" });
+        // The browser's copy of what the page has just loaded (its query included, which
+        // the key leaves out): no byte fetched twice.
+        const response = await fetch(client.url, { cache: "force-cache" });
         if (keepsPage(url, response)) await keepPage(url, response);
       } catch {
         // Offline already: the page is kept the next time it is opened.

@@ -48,6 +48,9 @@ PAGES: dict[str, str] = {
 }
 """One page of each type on the bundled site, as a reader reaches it."""
 
+LIGHTHOUSE_PATHS = {"not found": "404.html"}
+"""Lighthouse will not audit a document answered with a 404: it gets the page itself."""
+
 PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75,
          "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
 """Lighthouse's mobile device (a Moto G Power), for the transfer counts."""
@@ -153,7 +156,8 @@ def audit(site: Path, port: int, runs: int, say: Any) -> list[PageAudit]:
         categories = ("performance", "accessibility", "best-practices", "seo")
         for run in range(runs):
             for result, report in zip(results, run_lighthouse(
-                    categories, [base + r.path for r in results]), strict=True):
+                    categories, [base + LIGHTHOUSE_PATHS.get(r.page, r.path) for r in results]),
+                    strict=True):
                 result.performance.append(report["scores"]["performance"])
                 result.scores = {k: v for k, v in report["scores"].items() if k != "performance"}
                 figures = report["figures"]

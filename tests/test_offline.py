@@ -96,6 +96,16 @@ def taken_over(page: Page) -> str:
     return scope
 
 
+def read_two_pages(page: Page, first: str, second: str) -> str:
+    """Open ``first``, then ``second``: the worker comes with a reader's second page
+    (dvk-offline.js), not the first. Wait for it to control the second; its scope."""
+    page.goto(first)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("navigator.serviceWorker.getRegistration()") is None
+    page.goto(second)
+    return taken_over(page)
+
+
 def kept(page: Page) -> list[tuple[str, str]]:
     return [(name, url) for name, url in page.evaluate(KEPT)]
 
@@ -117,14 +127,16 @@ def styled(page: Page) -> bool:
 def test_a_model_read_once_opens_again_offline_under_a_sub_path(
     context: BrowserContext, search_site: Path, tmp_path: Path
 ) -> None:
-    """The page the worker arrived on is kept with the shell: offline it opens, styled.
-    The site is served from a sub-path, so the worker's scope is that path, not the host's."""
+    """The first page a reader opened, before the worker came with the second, is kept with
+    the shell: offline it opens, styled. The site is served from a sub-path, so the
+    worker's scope is that path, not the host's."""
     (tmp_path / "dvk").symlink_to(search_site, target_is_directory=True)
     with serve(tmp_path) as host:
         base = host + "dvk/"
         page = context.new_page()
-        page.goto(base + urls.entry(READ))
-        assert taken_over(page) == base
+        assert read_two_pages(page, base + urls.entry(READ), base + "gioi-thieu/") == base
+        page.wait_for_function(f"""async () => (await caches.keys()).length > 0
+            && !!(await caches.match({base + urls.entry(READ)!r}))""")
         go_offline(context, page)
         page.goto(base + urls.entry(READ))
         expect(page.locator("h1")).to_have_text(title(search_site, READ))
@@ -136,9 +148,8 @@ def test_a_model_never_opened_shows_the_offline_page_listing_the_kept_ones(
     context: BrowserContext, server: str, search_site: Path
 ) -> None:
     page = context.new_page()
-    page.goto(server + urls.entry(READ))
-    taken_over(page)
-    page.goto(server + urls.entry(ALSO_READ))  # through the worker now
+    read_two_pages(page, server + urls.entry(READ), server + urls.entry(ALSO_READ))
+    page.wait_for_function(f"async () => !!(await caches.match({server + urls.entry(READ)!r}))")
     go_offline(context, page)
     page.goto(server + urls.entry(NEVER_READ))
     expect(page).to_have_url(re.compile(re.escape(urls.OFFLINE) + r"\?trang="))
@@ -179,8 +190,7 @@ def test_search_offline_runs_over_what_was_fetched_and_says_what_it_lacks(
     context: BrowserContext, server: str, search_site: Path
 ) -> None:
     page = context.new_page()
-    page.goto(server)
-    taken_over(page)
+    read_two_pages(page, server, server + "gioi-thieu/")
     page.goto(server + "tim-kiem/?q=ky+tuc+xa")
     online = settled(page)
     first = page.locator(".dvk-result a").first.inner_text()
@@ -227,8 +237,7 @@ def test_a_deploy_replaces_kept_pages_and_the_shell(
         with serve(site.out) as base:
             page = context.new_page()
             entry = base + urls.entry("mo-hinh-thu")
-            page.goto(entry)
-            taken_over(page)
+            read_two_pages(page, base + urls.entry("mo-hinh-khac"), entry)
             old_shell = {name for name, _ in kept(page) if name.startswith("dvk-shell-")}
             assert len(old_shell) == 1
 
@@ -266,8 +275,7 @@ def test_nothing_from_another_origin_is_kept(
     """A page the worker controls asks another origin (the same server, named localhost) for
     what the worker keeps of its own: an index part. Only the site's own copy is kept."""
     page = context.new_page()
-    page.goto(server + urls.entry(READ))
-    taken_over(page)
+    read_two_pages(page, server + urls.entry(ALSO_READ), server + urls.entry(READ))
     # robots.txt: a document the worker controls, without the pages' policy, which would
     # refuse a request to another origin before the worker saw it.
     page.goto(server + urls.ROBOTS)
@@ -295,8 +303,7 @@ def test_a_worker_left_on_the_address_of_dvk_serve_removes_itself(
     try:
         with serve(site.out) as base:
             page = context.new_page()
-            page.goto(base + urls.entry("mo-hinh-thu"))
-            taken_over(page)
+            read_two_pages(page, base, base + urls.entry("mo-hinh-thu"))
             assert kept(page)
             # The site as dvk serve builds it (generator/build/serve.py).
             assert isinstance(Builder(site.config, offline=False).build(clean=True), Loaded)

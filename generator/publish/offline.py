@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.core import urls
+from generator.publish.scripts import without_comments
 
 SOURCE = Path(__file__).with_name("serviceworker.js")
 """The worker's source; ``SETTINGS_MARK`` in it becomes this build's settings."""
@@ -126,12 +127,8 @@ def offline_page_settings(*, register: bool) -> dict[str, Any]:
 
 
 def _filled(source: bytes, settings: dict[str, Any]) -> bytes:
-    """The worker as published: the settings in, and the source's comment lines and
-    indentation out. A third of the source is comments, which every phone would download
-    on its first visit; maintainers read them in the repository."""
-    lines = (line.strip() for line in source.decode("utf-8").splitlines())
-    code = [line for line in lines
-            if line and not line.startswith(("//", "/*", "* ", "*/")) and line != "*"]
+    """The worker as published: the settings in, the source's comments out
+    (generator/publish/scripts.py)."""
     text = json.dumps(settings, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    published = "\n".join([PUBLISHED_NOTE, *code, ""]).replace(SETTINGS_MARK, text, 1)
-    return published.encode("utf-8")
+    published = without_comments(source.decode("utf-8"), PUBLISHED_NOTE)
+    return published.replace(SETTINGS_MARK, text, 1).encode("utf-8")

@@ -169,18 +169,27 @@ function serve() {
     return found ? found[1] : "";
   }
 
-  /** The pages open when the worker takes over, loaded before it could keep them. */
-  async function keepOpenPages() {
+  // The pages a reader opened before the worker came (theme/assets/javascripts/
+  // dvk-offline.js remembers them until the second page registers it).
+  self.addEventListener("message", (event) => {
+    const keep = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
+    event.waitUntil(keepOpenPages(keep.filter((url) => typeof url === "string")));
+  });
+
+  /** The pages open when the worker takes over, and ``earlier`` ones (their addresses),
+   * loaded before it could keep them. */
+  async function keepOpenPages(earlier = []) {
     const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
     const cache = await caches.open(PAGES);
-    await Promise.all(open.map(async (client) => {
-      const url = withoutQuery(client.url);
+    const addresses = new Set([...open.map((client) => client.url), ...earlier]);
+    await Promise.all([...addresses].map(async (address) => {
+      const url = withoutQuery(address);
       if (!url.startsWith(SCOPE) || skipped.some((folder) => url.startsWith(folder))
           || await cache.match(url)) return;
       try {
         // The browser's copy of what the page has just loaded (its query included, which
         // the key leaves out): no byte fetched twice.
-        const response = await fetch(client.url, { cache: "force-cache" });
+        const response = await fetch(address, { cache: "force-cache" });
         if (keepsPage(url, response)) await keepPage(url, response);
       } catch {
         // Offline already: the page is kept the next time it is opened.

@@ -9,6 +9,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from generator.publish.entryfiles import StaticFile
+from generator.publish.scripts import without_comments
+
+OWN_SCRIPTS = ("assets/javascripts/dvk-", ".js")
+"""The site's own scripts (theme/assets/javascripts/dvk-*.js), published without comments."""
 
 
 class _LinkedFile(File):
@@ -34,3 +38,14 @@ def mkdocs_file(static: StaticFile, config: MkDocsConfig) -> File:
         kind = _LinkedFile if static.cached else File
         return kind.generated(config, static.dest_uri, abs_src_path=str(source))
     return File.generated(config, static.dest_uri, content=source)
+
+
+def published_script(file: File, config: MkDocsConfig) -> File:
+    """A file of the theme; the site's own scripts without their comments."""
+    prefix, suffix = OWN_SCRIPTS
+    if not (file.src_uri.startswith(prefix) and file.src_uri.endswith(suffix)
+            and file.abs_src_path):
+        return file
+    source = Path(file.abs_src_path).read_text(encoding="utf-8")
+    note = f"// With its comments: theme/{file.src_uri}"
+    return File.generated(config, file.src_uri, content=without_comments(source, note))

@@ -50,7 +50,7 @@ from generator.publish.headers import csp
 from generator.publish.offline import offline_page_settings, write_service_worker
 from generator.publish.searchaside import IndexAside
 from generator.render.config import ShowcaseConfig, settings_from
-from generator.render.files import mkdocs_file
+from generator.render.files import mkdocs_file, published_script
 from generator.render.plan import BuildPlan, nav_sources, new_search_index
 from generator.render.sanitise import clean_body, safe_toc
 
@@ -153,8 +153,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # The reported figures are published as a table of /thong-ke/ and its CSV, with
         # their sources, and the press records on the entries' pages: the editors' YAML
         # files themselves are not.
-        kept = [f for f in files if not f.src_uri.startswith(prefixes)
-                and f.src_uri != self.settings.reported]
+        kept = [published_script(f, config) for f in files
+                if not f.src_uri.startswith(prefixes) and f.src_uri != self.settings.reported]
         # MkDocs calls the home page's URL "./": the sitemap wants the site root.
         self._doc_urls = [f.url.removeprefix("./") for f in kept
                           if f.is_documentation_page() and f.inclusion.is_included()]

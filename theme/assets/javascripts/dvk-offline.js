@@ -1,21 +1,64 @@
 // Offline reading: registers the site's service worker, sw.js at the site root, which the
 // build writes (generator/publish/offline.py; docs/architecture.md, "Offline"). Every page
 // of a built site loads this file; `dvk serve`'s pages do not.
+//
+// The worker comes with a reader's second page on the site. Installing it fetches sw.js,
+// the offline page and that page's script, about 9.5 KB: a reader who opens one shared
+// link does not pay for it, and a first visit stays under 120 KB (docs/performance.md).
+// Until then this remembers the pages opened (on the phone only), and hands them to the
+// worker, which keeps them from the browser's own copies: the first page opens offline too.
 
 // The site root, wherever the site is hosted (a sub-path included): this file is
 // assets/javascripts/. The worker at the root, so that its scope is the whole site.
 const ROOT = new URL("../../", import.meta.url);
 const WORKER = new URL("sw.js", ROOT);
+const SEEN = "dvk-trang-da-mo";
+const SEEN_KEPT = 20;
 
-function register() {
-  navigator.serviceWorker.register(WORKER.href, { scope: ROOT.href }).catch(() => {
-    // Refused (a private window, storage off) or no connection yet: the site works as it
-    // does without a worker, and the next page tries again.
-  });
+function remembered() {
+  try {
+    const seen = JSON.parse(window.localStorage.getItem(SEEN) || "[]");
+    return Array.isArray(seen) ? seen.filter((url) => typeof url === "string") : [];
+  } catch {
+    return []; // storage off, or a value this script did not write
+  }
+}
+
+function remember(seen) {
+  try {
+    if (seen.length) window.localStorage.setItem(SEEN, JSON.stringify(seen.slice(-SEEN_KEPT)));
+    else window.localStorage.removeItem(SEEN);
+  } catch {
+    // Storage off: the worker still comes with the next page, without the earlier ones.
+  }
+}
+
+async function start() {
+  const here = window.location.href.split("#")[0];
+  const installed = await navigator.serviceWorker.getRegistration(ROOT.href);
+  const seen = installed ? [] : remembered().filter((url) => url !== here);
+  if (!installed && !seen.length) {
+    remember([here]); // the first page: no worker yet
+    return;
+  }
+  try {
+    // Registered on every page: the browser then checks sw.js for a new deploy's worker.
+    await navigator.serviceWorker.register(WORKER.href, { scope: ROOT.href });
+  } catch {
+    // Refused (a private window, storage off) or no connection: the site works as it does
+    // without a worker, and the next page tries again.
+    return;
+  }
+  if (seen.length) {
+    const ready = await navigator.serviceWorker.ready;
+    ready.active.postMessage({ keep: seen });
+    remember([]);
+  }
 }
 
 // Once the page has loaded: the worker's first fetches never compete with the page's own.
 if ("serviceWorker" in navigator) {
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register, { once: true });
+  const run = () => { start().catch(() => {}); };
+  if (document.readyState === "complete") run();
+  else window.addEventListener("load", run, { once: true });
 }

@@ -3,8 +3,9 @@
 For every page type of the bundled site, served with gzip from 127.0.0.1:
 - the bytes a first visit transfers (cold cache, everything counted at the server:
   the page, its styles, scripts, fonts, images, and whatever its scripts fetch);
-- the bytes a repeat visit transfers: the same page opened after another page of the
-  site, as a reader clicking through does;
+- the bytes a repeat visit transfers: the same page opened as a reader's second page on
+  the site (which also brings the offline worker, once), and as a third (which the worker
+  serves the shell of);
 - Lighthouse (npm, pinned) on a simulated mobile connection: the performance score and
   its figures, median of ``--runs``, and the accessibility, best-practice and SEO scores.
 
@@ -64,6 +65,7 @@ class PageAudit:
     path: str
     first_visit_kb: float = 0.0
     repeat_visit_kb: float = 0.0
+    later_visit_kb: float = 0.0
     performance: list[int] = field(default_factory=list)
     scores: dict[str, int] = field(default_factory=dict)
     lighthouse_kb: list[float] = field(default_factory=list)
@@ -112,22 +114,25 @@ def settle(page: Any) -> None:
     """Wait until the page and what its scripts start are done (a service worker's
     install included, when the site has one)."""
     page.wait_for_load_state("networkidle")
-    page.evaluate("""() => 'serviceWorker' in navigator && navigator.serviceWorker.getRegistration()
-        ? Promise.race([navigator.serviceWorker.ready, new Promise(r => setTimeout(r, 3000))])
-        : null""")
+    page.evaluate("""async () => {
+        const registered = 'serviceWorker' in navigator
+            && await navigator.serviceWorker.getRegistration();
+        if (registered) await Promise.race([navigator.serviceWorker.ready,
+                                            new Promise((r) => setTimeout(r, 3000))]);
+    }""")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
 
 
 def visit_bytes(browser: Any, base: str, sent: list[tuple[str, int]], path: str,
-                after: str | None = None) -> int:
-    """Bytes the server sent while a fresh phone opened ``path`` (after ``after``, whose
-    own bytes are not counted)."""
+                after: Sequence[str] = ()) -> int:
+    """Bytes the server sent while a fresh phone opened ``path`` (after the pages ``after``,
+    whose own bytes are not counted)."""
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
-        if after is not None:
-            page.goto(base + after)
+        for earlier in after:
+            page.goto(base + earlier)
             settle(page)
         sent.clear()
         page.goto(base + path)
@@ -148,9 +153,13 @@ def audit(site: Path, port: int, runs: int, say: Any) -> list[PageAudit]:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for result in results:
                 result.first_visit_kb = visit_bytes(browser, base, sent, result.path) / 1024
-                other = PAGES["entry"] if result.page == "home" else PAGES["home"]
+                # A second page, which brings the offline worker; then a third, which it serves.
+                before = [PAGES["entry"] if result.page == "home" else PAGES["home"]]
                 result.repeat_visit_kb = visit_bytes(
-                    browser, base, sent, result.path, after=other) / 1024
+                    browser, base, sent, result.path, after=before) / 1024
+                before.append(PAGES["about"] if result.page != "about" else PAGES["year"])
+                result.later_visit_kb = visit_bytes(
+                    browser, base, sent, result.path, after=before) / 1024
             browser.close()
         say("transfers counted")
         categories = ("performance", "accessibility", "best-practices", "seo")
@@ -172,9 +181,9 @@ def audit(site: Path, port: int, runs: int, say: Any) -> list[PageAudit]:
 
 def table(results: Sequence[PageAudit]) -> str:
     """The figures as a Markdown table (medians of the Lighthouse runs)."""
-    lines = ["| page | first visit | repeat visit | Lighthouse performance (median) | CLS (worst)"
-             " | LCP (median) | accessibility / best practices / SEO |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| page | first visit | second page | third page | Lighthouse performance (median)"
+             " | CLS (worst) | LCP (median) | accessibility / best practices / SEO |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results:
         scores = " / ".join(str(r.scores.get(k, "–"))
                             for k in ("accessibility", "best-practices", "seo"))
@@ -184,6 +193,7 @@ def table(results: Sequence[PageAudit]) -> str:
                        f"({'/'.join(map(str, r.performance))})" if r.performance else "–")
         lines.append(
             f"| {r.page} | {r.first_visit_kb:.1f} KB | {r.repeat_visit_kb:.1f} KB "
+            f"| {r.later_visit_kb:.1f} KB "
             f"| {performance} | {max(r.cls, default=0):.3f} "
             f"| {statistics.median(r.lcp_ms or [0]):.0f} ms | {scores} |")
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.screenshots import build_bundled
 from bench.server import CHROMIUM, CHROMIUM_ARGS, serve
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,23 +80,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def build_bundled(root: Path, site_url: str) -> Path:
-    """The repository's content built with its config into ``root/site`` for ``site_url``."""
-    import yaml
-    from mkdocs.utils.yaml import yaml_load
-
-    from generator.cli.main import main as dvk
-
-    root.mkdir(parents=True, exist_ok=True)
-    config = yaml_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(REPO / "content"), site_dir=str(root / "site"), site_url=site_url)
-    config["theme"]["custom_dir"] = str(REPO / "theme")
-    (root / "site_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    if dvk(["build", "--config", str(root / "site_config.yml")]) != 0:
-        raise RuntimeError("dvk build failed on the bundled content")
-    return root / "site"
 
 
 def run_lighthouse(categories: Sequence[str], urls: Sequence[str]) -> list[dict[str, Any]]:
@@ -217,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             site, port = Path(args.site), args.port or free_port()
         else:
             port = free_port()
-            site = build_bundled(Path(scratch), f"http://127.0.0.1:{port}/")
+            site = build_bundled(Path(scratch), site_url=f"http://127.0.0.1:{port}/")
             say(f"built {site}")
         results = audit(site, port, args.runs, say)
     Path(args.out).write_text(json.dumps([asdict(r) for r in results], indent=2), "utf-8")

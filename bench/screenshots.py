@@ -45,11 +45,14 @@ CONTEST = {"slug": "giai-thu-nghiem", "name": "Giải báo chí thử nghiệm",
            "organiser": "Ban tổ chức thử nghiệm", "rules_url": "https://example.org/the-le"}
 
 
-def build_bundled(folder: Path, content: Path = REPO / "content",
+def build_bundled(folder: Path, content: Path = REPO / "content", site_url: str = "",
                   **plugin: object) -> Path:
-    """Build ``content`` with site_config.yml (and ``plugin`` options) into ``folder``."""
+    """Build ``content`` with site_config.yml (and ``plugin`` options) into ``folder``, for
+    the address ``site_url`` when one is given."""
     config = yaml_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(content)
+    if site_url:
+        config["site_url"] = site_url
     config["theme"]["custom_dir"] = str(REPO / "theme")
     config["site_dir"] = str(folder / "site")
     for item in config["plugins"]:
@@ -90,9 +93,10 @@ def _with_a_contest(folder: Path) -> Path:
 
 
 def shoot(site: Path, out: Path, page: str = PAGE, element: str = "",
-          stem: str = "") -> list[Path]:
+          stem: str = "", *, read_first: Sequence[str] = ()) -> list[Path]:
     """Photograph ``page`` of ``site`` (or its ``element`` only) at every size and scheme
-    into ``out``, as ``<stem>-<width>-<scheme>.png``."""
+    into ``out``, as ``<stem>-<width>-<scheme>.png``. With ``read_first``, those pages are
+    opened first, which brings the offline worker, and ``page`` is opened offline."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -108,6 +112,13 @@ def shoot(site: Path, out: Path, page: str = PAGE, element: str = "",
                         viewport={"width": width, "height": height}, locale="vi-VN",
                         color_scheme=scheme)  # type: ignore[arg-type]
                     tab = context.new_page()
+                    for earlier in read_first:
+                        tab.goto(base + earlier)
+                        tab.wait_for_load_state("networkidle")
+                    if read_first:
+                        tab.evaluate("navigator.serviceWorker.ready.then(() => true)")
+                        tab.wait_for_timeout(1000)  # the worker keeps the pages read
+                        context.set_offline(True)
                     tab.goto(base + page)
                     tab.wait_for_load_state("networkidle")
                     tab.evaluate("document.fonts.ready.then(() => true)")
@@ -139,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # about yet; and a province page with that link.
         made += shoot(contest, out, "tim-kiem/?bao-chi=chua-co", stem="tim-kiem-chua-co-bai")
         made += shoot(contest, out, "tinh-thanh/hue/", stem="tinh-thanh-chua-co-bai")
+        # Offline, a model never opened: the offline page lists the two read before.
+        made += shoot(site, out, "mo-hinh/toi-yeu-to-quoc-toi-nghe-an/", stem="ngoai-tuyen",
+                      read_first=["mo-hinh/ky-tuc-xa-vung-bien-nghe-an/",
+                                  "mo-hinh/vien-gach-nghia-tinh-nghe-an/"])
         made += shoot_editor(out)
         for path in made:
             print(path)

@@ -200,6 +200,47 @@ def test_subset_font_covers_vietnamese(built: Site) -> None:
     assert [ch for ch in letters if ord(ch) not in cmap] == []
 
 
+def test_every_character_the_pages_show_is_in_the_font(bundled_site: Path) -> None:
+    """The subset keeps what Vietnamese uses, not all of Latin-1 (generator/publish/fonts.py):
+    every character of the bundled site's pages that the family draws (‹ › of the
+    breadcrumbs, ¶ of the heading anchors) is in the published face, not left to a fallback."""
+    from html.parser import HTMLParser
+
+    from fontTools.ttLib import TTFont
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.chars: set[str] = set()
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.skip += tag in {"script", "style", "svg"}
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in {"script", "style", "svg"}
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.chars.update(data)
+
+    text = Text()
+    for page in bundled_site.rglob("*.html"):
+        if "quan-tri" not in page.parts:  # the editor has its own fonts
+            text.feed(page.read_text(encoding="utf-8"))
+    import fontpkg_be_vietnam_pro
+
+    family = Path(fontpkg_be_vietnam_pro.ROOT) / "files" / "BeVietnamPro-Regular.ttf"
+    with TTFont(family) as font:  # what the family draws at all (no arrows, for one)
+        drawn = set(font.getBestCmap())
+    with TTFont(bundled_site / "assets/fonts/be-vietnam-pro-400.woff2") as font:
+        cmap = font.getBestCmap()
+    shown = {ord(ch) for ch in text.chars if ch.isprintable() and not ch.isspace()}
+    assert ord("ạ") in shown and ord("›") in shown  # the pages were read
+    missing = sorted(shown & drawn - set(cmap))
+    assert missing == [], [f"U+{code:04X} {chr(code)}" for code in missing]
+
+
 def test_rebuild_replaces_site_and_drops_removed_pages(built: Site) -> None:
     """A removed entry disappears from site/ on the next build: no stale pages."""
     (built.content / "mo-hinh/ha-noi/hn-da.md").unlink()

@@ -17,18 +17,19 @@ from pathlib import Path
 
 import fontpkg_be_vietnam_pro
 
-# Basic Latin; of Latin-1, the no-break space, « » ° · × and the letters Vietnamese
+# Basic Latin; of Latin-1, the no-break space, « » ° ¶ · × and the letters Vietnamese
 # uses (à á â ã è é ê ì í ò ó ô õ ù ú ý and capitals); the Vietnamese letters
 # (Ă Đ Ĩ Ũ Ơ Ư, and the precomposed block U+1EA0-1EF9); combining marks for
 # decomposed input; the punctuation Vietnamese typography uses (dashes, quotes,
-# the ellipsis, the bullet), ₫, € and arrows. A character outside it (ç, ß, ©)
-# is drawn by the reader's own font, letter by letter.
+# the ellipsis, the bullet, ‹ › of the breadcrumbs and links), ₫, € and arrows; ¶ is the
+# headings' anchor. tests/test_build.py checks every character the bundled pages show is
+# in it. A character outside it (ç, ß, ©) is drawn by the reader's own font, one by one.
 UNICODES = (
-    "U+0020-007E,U+00A0,U+00AB,U+00B0,U+00B7,U+00BB,U+00C0-00C3,U+00C8-00CA,"
+    "U+0020-007E,U+00A0,U+00AB,U+00B0,U+00B6,U+00B7,U+00BB,U+00C0-00C3,U+00C8-00CA,"
     "U+00CC-00CD,U+00D2-00D5,U+00D7,U+00D9-00DA,U+00DD,U+00E0-00E3,U+00E8-00EA,"
     "U+00EC-00ED,U+00F2-00F5,U+00F9-00FA,U+00FD,U+0102-0103,U+0110-0111,U+0128-0129,"
     "U+0168-0169,U+01A0-01A1,U+01AF-01B0,U+0300-0301,U+0303,U+0309,U+0323,U+1EA0-1EF9,"
-    "U+2013-2014,U+2018-201A,U+201C-201E,U+2022,U+2026,U+20AB,U+20AC,U+2122,"
+    "U+2013-2014,U+2018-201A,U+201C-201E,U+2022,U+2026,U+2039-203A,U+20AB,U+20AC,U+2122,"
     "U+2190-2193,U+2212"
 )
 NAME_IDS = (0, 1, 2, 3, 4, 5, 6, 13, 14)

@@ -142,6 +142,8 @@ def test_a_model_read_once_opens_again_offline_under_a_sub_path(
         expect(page.locator("h1")).to_have_text(title(search_site, READ))
         assert styled(page)
         assert all(url.startswith(base) for _, url in kept(page))
+        # Its caches are named for its scope: another site on the host keeps its own.
+        assert all(name.endswith(f" {base}") for name, _ in kept(page))
 
 
 def test_a_model_never_opened_shows_the_offline_page_listing_the_kept_ones(
@@ -211,7 +213,7 @@ def test_search_offline_runs_over_what_was_fetched_and_says_what_it_lacks(
     expect(notice).to_contain_text("“vung”, “bien”")
 
     # With no index at all on the phone, the page says so rather than that it failed.
-    page.evaluate("caches.delete('dvk-index-1')")
+    page.evaluate("(name) => caches.delete(name)", f"dvk-index-1 {server}")
     page.reload()
     assert settled(page).startswith("Không tìm được khi ngoại tuyến")
     assert all(url.startswith(server) for _, url in kept(page))
@@ -261,10 +263,18 @@ def test_a_deploy_replaces_kept_pages_and_the_shell(
             assert version is not None
             page.goto(entry)  # the browser checks sw.js, finds it changed, installs it
             # The new worker's shell is made, and the old one deleted once it activates.
-            page.evaluate(ONLY_SHELL, f"dvk-shell-{version[1]}")
+            page.evaluate(ONLY_SHELL, f"dvk-shell-{version[1]} {base}")
             page.reload()
             expect(page.locator("h1")).to_have_css("letter-spacing", "3px")
             assert {name for name, _ in kept(page)}.isdisjoint(old_shell)
+
+            # A deploy that removes a model: opened online, its kept copy goes too.
+            gone = base + urls.entry("mo-hinh-khac")
+            assert page.evaluate("async (url) => !!(await caches.match(url))", gone)
+            next(site.content.rglob("mo-hinh-khac.md")).unlink()
+            assert isinstance(Builder(site.config, once=True).build(), Loaded)
+            page.goto(gone)
+            page.wait_for_function("async (url) => !(await caches.match(url))", arg=gone)
     finally:
         context.close()
 
@@ -287,7 +297,7 @@ def test_nothing_from_another_origin_is_kept(
       await fetch(own, { method: "POST" }).catch(() => null);
     }""", [server + part, other + part])
     found = kept(page)
-    assert ("dvk-index-1", server + part) in found  # the site's own part is kept
+    assert (f"dvk-index-1 {server}", server + part) in found  # the site's own part is kept
     assert [url for _, url in found if not url.startswith(server)] == []
 
 

@@ -1,16 +1,18 @@
 """The site's scripts as published: their comments gone, their code whole
-(generator/publish/scripts.py). Chromium runs them in every browser test; here Node's
-parser reads each, and the stripping is held to what it may remove."""
+(generator/publish/scripts.py). acorn (npm, pinned) reads each published script's tokens,
+which must be its source's, template literals' text included; the browser tests run them."""
 
 from __future__ import annotations
 
-import shutil
+import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
+from generator.publish.offline import SETTINGS_MARK, SOURCE
 from generator.publish.scripts import without_comments
 
 THEME_SCRIPTS = REPO / "theme" / "assets" / "javascripts"
@@ -33,6 +35,8 @@ def test_template_literals_keep_every_character() -> None:
 
 @pytest.mark.parametrize("source", [
     "/* a block */ code();\n",             # code after a block on its line
+    "/* a */ x = 1; /* b */\n",            # code between two blocks
+    "const s = 'a \\\n  b';\n",             # a string continued on the next line
     "/*\n  a block\n*/ code();\n",          # code after a block's end
     "const s = '`';\n  // then\n",          # a backtick this reading cannot follow
     "/* never closed\n",
@@ -45,28 +49,53 @@ def test_a_line_of_code_starting_with_a_star_stays() -> None:
     assert without_comments("const n = 2\n  * 3;\n") == "const n = 2\n* 3;\n"
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by make test")
-@pytest.mark.parametrize("name", sorted(p.name for p in THEME_SCRIPTS.glob("dvk-*.js")))
-def test_every_published_script_parses(bundled_site: Path, tmp_path: Path, name: str) -> None:
-    published = (bundled_site / "assets" / "javascripts" / name).read_text(encoding="utf-8")
-    written = (THEME_SCRIPTS / name).read_text(encoding="utf-8")
-    assert published.startswith(f"// With its comments: theme/assets/javascripts/{name}\n")
-    assert len(published) < len(written)
-    module = tmp_path / f"{name[:-3]}.mjs"  # strict mode, as the modules run
-    module.write_text(published, encoding="utf-8")
-    done = subprocess.run(["node", "--check", str(module)], capture_output=True, text=True,
-                          check=False)
-    assert done.returncode == 0, done.stderr
+TOKENS = """
+const acorn = require("acorn");
+const fs = require("fs");
+function tokens(file) {
+  const code = fs.readFileSync(file, "utf8");
+  for (const sourceType of ["module", "script"]) {
+    try {
+      return [...acorn.tokenizer(code, { ecmaVersion: "latest", sourceType })]
+        .map((t) => [t.type.label, t.value === undefined ? null : String(t.value)]);
+    } catch (error) {
+      if (sourceType === "script") throw error;
+    }
+  }
+}
+process.stdout.write(JSON.stringify(process.argv.slice(1).map(tokens)));
+"""
+"""Prints the tokens of each file named: a module's, or a classic script's."""
 
 
-def test_the_worker_parses_and_lost_its_comments(bundled_site: Path, tmp_path: Path) -> None:
-    worker = (bundled_site / "sw.js").read_bytes()
-    source = (REPO / "generator" / "publish" / "serviceworker.js").read_bytes()
-    comments = [line for line in worker.splitlines()[1:]
-                if line.startswith((b"//", b"/*", b" ")) or line == b"*/"]
-    assert comments == []
-    assert len(worker) < len(source)
-    (tmp_path / "sw.mjs").write_bytes(worker)
-    done = subprocess.run(["node", "--check", str(tmp_path / "sw.mjs")],
+def same_tokens(source: Path, published: Path) -> None:
+    done = subprocess.run(["node", "-e", TOKENS, str(source), str(published)], cwd=REPO,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+    written, served = json.loads(done.stdout)
+    assert len(served) > 50
+    assert served == written
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in THEME_SCRIPTS.glob("dvk-*.js")))
+def test_every_published_script_is_its_source_without_comments(
+        bundled_site: Path, name: str) -> None:
+    published = bundled_site / "assets" / "javascripts" / name
+    text = published.read_text(encoding="utf-8")
+    assert text.startswith(f"// With its comments: theme/assets/javascripts/{name}\n")
+    assert len(text) < len((THEME_SCRIPTS / name).read_text(encoding="utf-8"))
+    same_tokens(THEME_SCRIPTS / name, published)
+
+
+def test_the_worker_is_its_source_with_the_settings_in(
+        bundled_site: Path, tmp_path: Path) -> None:
+    worker = (bundled_site / "sw.js").read_text(encoding="utf-8")
+    settings = re.search(r"^const SETTINGS = (.*);$", worker, re.MULTILINE)
+    assert settings is not None
+    filled = tmp_path / "serviceworker.js"
+    filled.write_text(SOURCE.read_text(encoding="utf-8").replace(SETTINGS_MARK, settings[1]),
+                      encoding="utf-8")
+    comments = [line for line in worker.splitlines()[1:]
+                if line.startswith(("//", "/*", " ")) or line == "*/"]
+    assert comments == []
+    same_tokens(filled, bundled_site / "sw.js")

@@ -9,8 +9,9 @@ Why not a minifier: the Python ones (jsmin, rjsmin) break nested template litera
 these scripts use, and the JavaScript ones (terser, esbuild) would make Node a requirement
 of every build. This removes only what cannot be code: whole lines that are comments, and
 the indentation, outside template literals, whose text keeps every character; a script
-whose template literals it cannot follow is published as written. tests/test_scripts.py
-checks every published script with ``node --check`` and runs them in Chromium.
+whose template literals or block comments it cannot follow is published as written.
+tests/test_scripts.py reads every published script's tokens with acorn and compares them
+with its source's; the browser tests run them.
 """
 
 from __future__ import annotations
@@ -29,16 +30,15 @@ def without_comments(source: str, note: str = "") -> str:
     in_block = False
     for line in source.splitlines():
         bare = line.strip()
+        ends = bare.find("*/")
         if ticks % 2:  # inside a template literal
             lines.append(line)
-        elif in_block:
-            if "*/" in bare and not bare.endswith("*/"):
-                return source  # code after a block's end: leave the script alone
-            in_block = not bare.endswith("*/")
-        elif bare.startswith("/*"):
-            if "*/" in bare and not bare.endswith("*/"):
-                return source
-            in_block = not bare.endswith("*/")
+        elif bare.endswith("\\"):
+            return source  # a string continued on the next line: its indentation is text
+        elif in_block or bare.startswith("/*"):
+            if ends not in {-1, len(bare) - 2}:
+                return source  # code after a block's end, or two blocks: left alone
+            in_block = ends == -1
         elif bare and not bare.startswith("//"):
             lines.append(bare)
         ticks += line.count("`") - line.count("\\`")

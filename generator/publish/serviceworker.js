@@ -16,11 +16,17 @@ const SETTINGS = __DVK_SETTINGS__;
 
 // The site root, wherever the site is hosted (a sub-path included): the worker's scope.
 const SCOPE = self.registration.scope;
-const SHELL = `dvk-shell-${SETTINGS.version}`;
+// Each cache's name ends with the scope: two sites on one origin (a project's site and its
+// preview under a sub-path) keep, replace and delete only their own.
+const OWN = ` ${SCOPE}`;
+const SHELL = `dvk-shell-${SETTINGS.version}${OWN}`;
 // The reader's pages and the index parts outlive a deploy, so that a phone offline keeps
 // them: each is fetched, and replaced, whenever it is opened online.
-const PAGES = SETTINGS.pages;
-const INDEX = "dvk-index-1";
+const PAGES = `${SETTINGS.pages}${OWN}`;
+const INDEX = `dvk-index-1${OWN}`;
+// The pages opened before the worker came that a page may hand over (dvk-offline.js keeps
+// as many).
+const HANDED_OVER = 20;
 // Oldest first out: a page is about 40 KB, an index part a few.
 const PAGES_KEPT = 200;
 const PARTS_KEPT = 2000;
@@ -55,11 +61,10 @@ function serve() {
   self.addEventListener("activate", (event) => {
     event.waitUntil((async () => {
       const current = new Set([SHELL, PAGES, INDEX]);
-      const names = await caches.keys();
-      await Promise.all(names.filter((name) => name.startsWith("dvk-") && !current.has(name))
-        .map((name) => caches.delete(name)));
+      await deleteOwnCaches((name) => !current.has(name));
+      // Not awaited here: the pages open now are kept when they hand themselves over
+      // (the message below), so that no fetch of theirs waits on an activation.
       await self.clients.claim();
-      await keepOpenPages();
     })());
   });
 
@@ -109,6 +114,8 @@ function serve() {
     let keeping = Promise.resolve();
     const network = fetch(event.request).then((response) => {
       if (keepsPage(url, response)) keeping = keepPage(url, response.clone());
+      // A page a deploy removed is no longer offered offline, nor listed as kept.
+      else if (response.status === 404 || response.status === 410) keeping = forget(url);
       return response;
     });
     // Alive until the copy is kept, even when the kept one answered first (a slow network).
@@ -144,6 +151,10 @@ function serve() {
     return Response.redirect(page.href, 302);
   }
 
+  async function forget(url) {
+    await (await caches.open(PAGES)).delete(url);
+  }
+
   function keepsPage(url, response) {
     return url !== offlinePage && response.ok && response.type === "basic"
       && /^text\/html\b/.test(response.headers.get("Content-Type") || "");
@@ -173,7 +184,8 @@ function serve() {
   // dvk-offline.js remembers them until the second page registers it).
   self.addEventListener("message", (event) => {
     const keep = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
-    event.waitUntil(keepOpenPages(keep.filter((url) => typeof url === "string")));
+    event.waitUntil(keepOpenPages(
+      keep.filter((url) => typeof url === "string").slice(-HANDED_OVER)));
   });
 
   /** The pages open when the worker takes over, and ``earlier`` ones (their addresses),
@@ -238,12 +250,17 @@ function retire() {
   self.addEventListener("install", () => self.skipWaiting());
   self.addEventListener("activate", (event) => {
     event.waitUntil((async () => {
-      const names = await caches.keys();
-      await Promise.all(names.filter((name) => name.startsWith("dvk-"))
-        .map((name) => caches.delete(name)));
+      await deleteOwnCaches(() => true);
       await self.registration.unregister();
     })());
   });
+}
+
+/** This site's caches (their names end with the scope) that `doomed` names. */
+async function deleteOwnCaches(doomed) {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith("dvk-") && name.endsWith(OWN)
+    && doomed(name)).map((name) => caches.delete(name)));
 }
 
 function withoutQuery(address) {

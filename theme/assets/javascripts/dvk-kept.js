@@ -20,7 +20,10 @@ function decoded(header) {
 
 /** The entry pages (mo-hinh/<id>/) in the cache named by the list, by title. */
 async function keptModels(list) {
-  const { cache: name, titleHeader, entries } = list.dataset;
+  const { titleHeader, entries } = list.dataset;
+  // The worker's cache of pages for this site: its name ends with the site's root, the
+  // worker's scope (generator/publish/serviceworker.js).
+  const name = `${list.dataset.cache} ${ROOT.href}`;
   const folder = new URL(entries, ROOT).href;
   const found = [];
   // caches.open would make the cache if it were missing: has() first.

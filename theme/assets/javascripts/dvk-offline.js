@@ -3,7 +3,7 @@
 // of a built site loads this file; `dvk serve`'s pages do not.
 //
 // The worker comes with a reader's second page on the site. Installing it fetches sw.js,
-// the offline page and that page's script, about 9.5 KB: a reader who opens one shared
+// the offline page and that page's script, 8.6 KB: a reader who opens one shared
 // link does not pay for it, and a first visit stays under 120 KB (docs/performance.md).
 // Until then this remembers the pages opened (on the phone only), and hands them to the
 // worker, which keeps them from the browser's own copies: the first page opens offline too.
@@ -35,8 +35,8 @@ function remember(seen) {
 
 async function start() {
   const here = window.location.href.split("#")[0];
+  const seen = remembered().filter((url) => url !== here);
   const installed = await navigator.serviceWorker.getRegistration(ROOT.href);
-  const seen = installed ? [] : remembered().filter((url) => url !== here);
   if (!installed && !seen.length) {
     remember([here]); // the first page: no worker yet
     return;
@@ -49,9 +49,12 @@ async function start() {
     // without a worker, and the next page tries again.
     return;
   }
-  if (seen.length) {
-    const ready = await navigator.serviceWorker.ready;
-    ready.active.postMessage({ keep: seen });
+  // This page, if no worker served it, and the pages before the worker came. The list is
+  // cleared only once handed over: a reader who leaves before the worker is ready hands it
+  // over from the next page.
+  const keep = navigator.serviceWorker.controller ? seen : [...seen, here];
+  if (keep.length) {
+    (await navigator.serviceWorker.ready).active.postMessage({ keep });
     remember([]);
   }
 }

@@ -52,6 +52,7 @@ PAGES: dict[str, str] = {
     "about": "gioi-thieu/",
     "contribute": "dong-gop/",
     "not found": "404.html",
+    "offline": "ngoai-tuyen/?trang=mo-hinh/thu-cho-dem-da-nang/",
 }
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 

@@ -63,14 +63,14 @@ async function showKept(list) {
       + "để đọc khi ngoại tuyến.";
 }
 
-/** The page the worker could not open (?trang=…, from the site root), to try again. */
+/** The page the worker could not open (?trang=…, from the site root), to try again; the
+ * home page when the address does not say. */
 function showWanted(note) {
   const asked = new URLSearchParams(window.location.search).get("trang");
   if (!asked) return;
   const url = new URL(asked, ROOT);
   if (!url.href.startsWith(ROOT.href)) return; // the site's own pages only
   note.querySelector("[data-dvk-wanted-link]").href = url.href;
-  note.hidden = false;
 }
 
 for (const note of document.querySelectorAll("[data-dvk-wanted]")) showWanted(note);

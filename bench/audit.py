@@ -152,6 +152,8 @@ def audit(site: Path, port: int, runs: int, say: Any) -> list[PageAudit]:
                     categories, [base + LIGHTHOUSE_PATHS.get(r.page, r.path) for r in results]),
                     strict=True):
                 result.performance.append(report["scores"]["performance"])
+                # Deterministic (each audit passes or fails on what the page is): the last
+                # run's stand for all; performance, which is timed, is kept run by run.
                 result.scores = {k: v for k, v in report["scores"].items() if k != "performance"}
                 figures = report["figures"]
                 result.lighthouse_kb.append(figures.get("total-byte-weight", 0) / 1024)

@@ -41,9 +41,7 @@ try {
       (id) => [id, Math.round(lhr.categories[id].score * 100)]));
     const figures = Object.fromEntries(FIGURES.filter((id) => lhr.audits[id]).map(
       (id) => [id, lhr.audits[id].numericValue]));
-    const console_errors = (lhr.audits['errors-in-console']?.details?.items || []).map(
-      (item) => item.description);
-    process.stdout.write(JSON.stringify({url, scores, failed, figures, console_errors,
+    process.stdout.write(JSON.stringify({url, scores, failed, figures,
                                          runtimeError: lhr.runtimeError || null}) + '\n');
   }
 } finally {

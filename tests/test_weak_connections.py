@@ -181,7 +181,7 @@ def test_feeds_stay_discoverable_at_their_urls(
     found = sorted((folder / href).resolve().relative_to(search_site.resolve()).as_posix()
                    for _, href in parser.feeds)
     assert found == sorted(feeds)
-    published = (search_site / "urls.txt").read_text(encoding="utf-8")
+    published = set((search_site / "urls.txt").read_text(encoding="utf-8").splitlines())
     for feed in feeds:
         assert (search_site / feed).is_file()
-        assert f"/{feed}" in published or feed in published
+        assert f"/{feed}" in published

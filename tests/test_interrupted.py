@@ -164,6 +164,48 @@ def test_interrupted_build_cleans_up_and_leaves_site_as_it_was(copy: Site) -> No
     assert copy.tree_digest() == before
 
 
+# Stands in for ``python -m generator``: the build, unchanged, except that a
+# Ctrl-C reaches it inside a callback that swallows it, as a native library's
+# callback into Python does ("Exception ignored in: ..."). The first argument
+# names a file it writes once it has swallowed one.
+SWALLOWS_INTERRUPT = """
+import os, signal, sys
+from generator.render import plugin
+from generator.cli.main import main
+swallowed_to, build, real, calls = sys.argv.pop(1), os.getpid(), plugin.clean_body, [0]
+def swallowing(content):
+    if os.getpid() == build:  # not in the page writers it forks
+        calls[0] += 1
+        if calls[0] == 10:
+            try:
+                os.kill(build, signal.SIGINT)
+                for _ in range(1000):  # the handler runs between these steps
+                    pass
+            except KeyboardInterrupt:
+                open(swallowed_to, "w").write("swallowed")
+    return real(content)
+plugin.clean_body = swallowing
+sys.exit(main())
+"""
+
+
+def test_an_interrupt_a_library_swallows_still_stops_the_build(copy: Site) -> None:
+    """A Ctrl-C caught by a library mid-build: exit 130 all the same, site/ unchanged."""
+    before = copy.tree_digest()
+    copy.raw("gioi-thieu.md", "# Giới thiệu\n\nĐã sửa.\n")
+    swallowed = copy.root.parent / "swallowed"
+    env = {**os.environ, "TMPDIR": str(copy.root.parent / "tmp")}
+    build = subprocess.run(
+        [sys.executable, "-c", SWALLOWS_INTERRUPT, str(swallowed), "build",
+         "--config", str(copy.config)],
+        cwd=copy.root, env=env, capture_output=True, text=True, timeout=DEADLINE, check=False)
+    assert swallowed.read_text() == "swallowed"
+    assert build.returncode == 130, build.stderr
+    assert "dvk: đã dừng (interrupted)" in build.stderr
+    assert leftovers(copy) == []
+    assert copy.tree_digest() == before
+
+
 # Stands in for ``python -m generator``: the build, unchanged, except that it
 # kills itself (SIGKILL, nothing cleaned up) at its Nth change to site/ or to
 # its journal beside it: a link, rename, replace or deletion, before or after

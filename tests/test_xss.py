@@ -426,6 +426,10 @@ def test_a_body_cannot_take_materials_own_ids() -> None:
                          '<h2 id="cach-lam">Cách làm</h2>')
     assert "__config" not in cleaned and "__drawer" not in cleaned
     assert '<h2 id="cach-lam">' in cleaned
+    cleaned = clean_body('<h3 title="a > b" id=" __search" class="x">Tiêu đề</h3>'
+                         '<p>Viết id="__config" trong văn bản.</p><p id="ten__ok">y</p>')
+    assert cleaned == ('<h3 title="a &gt; b" class="x">Tiêu đề</h3>'
+                       '<p>Viết id="__config" trong văn bản.</p><p id="ten__ok">y</p>')
 
 
 def test_aligned_table_columns_keep_their_alignment_without_a_style_attribute() -> None:

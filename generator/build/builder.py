@@ -37,6 +37,7 @@ from generator.core import cachefile, urls
 from generator.core.cachefile import collector_on_new_objects, collector_paused
 from generator.core.errors import Problem
 from generator.core.folders import discard, swap
+from generator.core.interrupts import stop_if_interrupted
 from generator.core.progress import Progress, Silent
 from generator.core.provinces import default_registry
 from generator.core.settings import cache_dir
@@ -309,6 +310,7 @@ class Builder:
         with (staging_folder(loaded.config) as (staging, final),
               collector_on_new_objects(collect_first=True)):
             render_site(loaded.config, None)
+            stop_if_interrupted()  # one a library swallowed while rendering
             forget_state(loaded.config, final)
             swap(staging, final, later=True)
 
@@ -353,6 +355,7 @@ class Builder:
             if aside is not None:
                 now.statics.update(aside.wait())
                 gone += aside.removed()
+            stop_if_interrupted()  # one a library swallowed while rendering
             replace_in_place(staging, final, gone, state_file(config, final),
                              lambda: record_state(config, final, now))
 

@@ -26,6 +26,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from generator.build.builder import Builder, Loaded
 from generator.core.errors import ContentErrors, DvkError
+from generator.core.interrupts import interrupt_handled
 from generator.core.settings import cache_dir
 from generator.render.config import load_site_config
 
@@ -105,7 +106,8 @@ def serve(
         server.watch(config.theme.custom_dir)
     try:
         server.serve()  # type: ignore[no-untyped-call]
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # how a reader stops the server: not an interrupted command
+        interrupt_handled()
         log.info("Shutting down...")
     finally:
         server.shutdown()

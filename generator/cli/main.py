@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator import __version__
 from generator.core.errors import ContentErrors, DvkError, Problem
+from generator.core.interrupts import remember_interrupts, stop_if_interrupted
 
 if TYPE_CHECKING:
     from generator.core.settings import Settings
@@ -340,8 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if args.command == "serve":  # MkDocs reports where it listens and each rebuild at INFO
         logging.getLogger("mkdocs").setLevel(logging.INFO)
+    remember_interrupts()
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        stop_if_interrupted()  # a Ctrl-C some library swallowed still ends in 130
+        return code
     except ContentErrors as exc:
         _report(exc.problems, sys.stderr)
         return EXIT_CONTENT

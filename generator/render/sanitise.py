@@ -42,15 +42,6 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 EXTERNAL_REL = "noopener ugc"
 """The rel of links out of the site: contributed content, vouched for by review, not by us."""
 
-def _own_names(element: str, attribute: str, value: str) -> str | None:
-    # Material finds its settings and controls by id (`__config` is JSON.parse'd
-    # from the first element with that id, and the body comes first): a body
-    # must not take an id, or point a label at one, that starts with "__".
-    if attribute in {"id", "for"} and value.lstrip().startswith("__"):
-        return None
-    return value
-
-
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags={"script", "style"},
@@ -59,7 +50,6 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,  # set below on external links only
     strip_comments=True,  # the entry template's hints are comments
     filter_style_properties={"text-align"},
-    attribute_filter=_own_names,
 )
 _ALIGN = re.compile(r'\sstyle="text-align:\s*(left|right|center|justify)\s*;?\s*"')
 _EMPTY_STYLE = re.compile(r'\sstyle="\s*"')
@@ -67,6 +57,25 @@ _EMPTY_STYLE = re.compile(r'\sstyle="\s*"')
 _LINK = re.compile(r"<a((?:\s+[^\s=>/]+(?:=\"[^\"]*\")?)*)\s*>")
 _HREF = re.compile(r"\shref=\"([^\"]*)\"")
 _EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)((?:\s+[^\s=>/]+(?:=\"[^\"]*\")?)*)(\s*/?>)")
+_ATTRIBUTE = re.compile(r"\s+([^\s=>/]+)(?:=\"([^\"]*)\")?")
+_NAMING = frozenset({"id", "for"})
+
+
+def _without_materials_names(tag: re.Match[str]) -> str:
+    # Material finds its settings and controls by id (`__config` is JSON.parse'd
+    # from the first element with that id, and the body comes first): a body
+    # must not take an id, or point a label at one, that starts with "__".
+    # Done on nh3's output rather than in its attribute_filter: a Python
+    # callback from Rust swallows a Ctrl-C that lands in it.
+    attributes = tag.group(2)
+    if "__" not in attributes:
+        return tag.group(0)
+    kept = "".join(
+        a.group(0) for a in _ATTRIBUTE.finditer(attributes)
+        if not (a.group(1).lower() in _NAMING
+                and html.unescape(a.group(2) or "").lstrip().startswith("__")))
+    return f"<{tag.group(1)}{kept}{tag.group(3)}"
 
 
 def _with_rel(link: re.Match[str]) -> str:
@@ -84,6 +93,8 @@ def clean_body(content: str) -> str:
     links out of the site get ``rel="noopener ugc"``.
     """
     cleaned = _CLEANER.clean(content)
+    if "__" in cleaned:
+        cleaned = _TAG.sub(_without_materials_names, cleaned)
     # A table column's alignment: a class of the site's stylesheet, not a style
     # attribute, which the Content-Security-Policy (style-src 'self') refuses.
     cleaned = _EMPTY_STYLE.sub("", _ALIGN.sub(r' class="dvk-align-\1"', cleaned))

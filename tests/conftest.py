@@ -128,6 +128,15 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bundled_server(bundled_site: Path) -> Iterator[str]:
+    """The bundled site served from 127.0.0.1, gzipped as a production server would."""
+    from bench.server import serve
+
+    with serve(bundled_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> Path:
     """Debian's Chromium; its absence fails the run when DVK_REQUIRE_BROWSER is set (CI)."""
     if not CHROMIUM.exists():
@@ -205,6 +214,15 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }, allow_unicode=True, sort_keys=False))
     assert sample.run("build", "--strict") == 0
     return sample.out
+
+
+@pytest.fixture(scope="session")
+def search_server(search_site: Path) -> Iterator[str]:
+    """The search fixture site served from 127.0.0.1, gzipped as a production server would."""
+    from bench.server import serve
+
+    with serve(search_site) as base:
+        yield base
 
 
 @pytest.fixture(autouse=True)

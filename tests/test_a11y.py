@@ -9,13 +9,11 @@ WCAG 2.2 level AA; a violation of impact "serious" or "critical" fails the test.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from bench.server import serve
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -57,14 +55,6 @@ PAGES: dict[str, str] = {
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 
 
-@pytest.fixture(scope="module")
-def server(search_site: Path) -> Iterator[str]:
-    """The search fixture site (with an entry holding a picture) served from 127.0.0.1."""
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: `make test` installs it (npm ci)")
-    with serve(search_site) as base:
-        yield base
-
 
 def audit_context(browser: Browser, scheme: str) -> BrowserContext:
     """A context in colour scheme ``scheme`` that serves axe-core from the site's own origin.
@@ -75,6 +65,8 @@ def audit_context(browser: Browser, scheme: str) -> BrowserContext:
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
                                   color_scheme=scheme)  # type: ignore[arg-type]
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: `make test` installs it (npm ci)")
     context.route(f"**/{AXE_URL}", lambda route: route.fulfill(
         path=str(AXE), content_type="text/javascript"))
     return context
@@ -125,11 +117,11 @@ def describe(violations: list[dict[str, Any]]) -> str:
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
 def test_page_has_no_serious_axe_violation(
-        contexts: dict[str, BrowserContext], server: str, scheme: str, url: str) -> None:
+        contexts: dict[str, BrowserContext], search_server: str, scheme: str, url: str) -> None:
     """WCAG 2.2 AA by axe-core: no serious or critical violation, in either colour scheme."""
     page = contexts[scheme].new_page()
     try:
-        page.goto(server + url)
+        page.goto(search_server + url)
         settle(page)
         shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert shown == SCHEMES[scheme], f"the page follows the reader's {scheme} scheme"
@@ -139,11 +131,13 @@ def test_page_has_no_serious_axe_violation(
         page.close()
 
 
-def test_the_audit_finds_a_violation(contexts: dict[str, BrowserContext], server: str) -> None:
+def test_the_audit_finds_a_violation(
+    contexts: dict[str, BrowserContext], search_server: str
+) -> None:
     """A faint paragraph and an unlabelled field added to a page are reported: axe looks."""
     page = contexts["light"].new_page()
     try:
-        page.goto(server + "gioi-thieu/")
+        page.goto(search_server + "gioi-thieu/")
         settle(page)
         page.evaluate("""() => {
           const p = document.createElement("p");
@@ -157,12 +151,12 @@ def test_the_audit_finds_a_violation(contexts: dict[str, BrowserContext], server
 
 
 def test_the_palette_toggle_switches_scheme_and_stays_accessible(
-        browser: Browser, server: str) -> None:
+        browser: Browser, search_server: str) -> None:
     """A reader in light mode switches to dark with Material's toggle; the page still passes."""
     context = audit_context(browser, "light")
     page = context.new_page()
     try:
-        page.goto(server + "mo-hinh/thu-vuon-hue/")
+        page.goto(search_server + "mo-hinh/thu-vuon-hue/")
         settle(page)
         assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
         page.get_by_title("Chuyển sang nền tối").click()
@@ -201,14 +195,14 @@ def assert_focus_visible(focused: dict[str, Any]) -> None:
     assert focused["outline"] or focused["shadow"], f"no visible focus on {focused}"
 
 
-def test_search_and_filters_work_by_keyboard_alone(browser: Browser, server: str) -> None:
+def test_search_and_filters_work_by_keyboard_alone(browser: Browser, search_server: str) -> None:
     """Tab to the search box, type, Tab to a filter, Space toggles it, Tab to a result,
     Enter opens it; every stop shows where the focus is."""
     # A context of its own, under the site's Content-Security-Policy (no axe here).
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(server + "tim-kiem/")
+        page.goto(search_server + "tim-kiem/")
         settle(page)
         box = tab_to(page, lambda f: f["id"] == "dvk-search-q")
         assert_focus_visible(box)

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from bench.server import serve
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO / "tests" / ".artifacts"
-
-@pytest.fixture(scope="module")
-def server(bundled_site: Path) -> Iterator[str]:
-    """The bundled site served from 127.0.0.1 (gzipped, as a production server would)."""
-    with serve(bundled_site) as base:
-        yield base
 
 
 def _open(browser: Browser, width: int) -> tuple[Page, list[str]]:
@@ -31,10 +22,10 @@ def _open(browser: Browser, width: int) -> tuple[Page, list[str]]:
 
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
-def test_home_to_province_to_entry(browser: Browser, server: str, width: int) -> None:
+def test_home_to_province_to_entry(browser: Browser, bundled_server: str, width: int) -> None:
     """A reader clicks from the home page to Nghệ An, then to an entry; nothing leaves 127.0.0.1."""
     page, requests = _open(browser, width)
-    page.goto(server)
+    page.goto(bundled_server)
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("h1").first.inner_text().startswith("Mô hình \"Dân vận khéo\"")
 
@@ -65,10 +56,10 @@ def test_home_to_province_to_entry(browser: Browser, server: str, width: int) ->
     page.context.close()
 
 
-def test_empty_province_page_reads_well_on_a_phone(browser: Browser, server: str) -> None:
+def test_empty_province_page_reads_well_on_a_phone(browser: Browser, bundled_server: str) -> None:
     """A province with nothing published says so plainly, on a 360 px screen."""
     page, requests = _open(browser, 360)
-    page.goto(server + "tinh-thanh/cao-bang/")
+    page.goto(bundled_server + "tinh-thanh/cao-bang/")
     status = page.get_by_role("status")
     assert "Chưa có mô hình nào được đăng ở đây." in status.inner_text()
     page.wait_for_load_state("networkidle")

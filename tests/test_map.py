@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ import pytest
 import yaml
 from playwright.sync_api import Browser
 
-from bench.server import serve
 from conftest import REPO, Site
 from generator.pages.tilemap import COLUMNS, GRID, ROWS, bands
 
@@ -237,12 +235,6 @@ def test_old_names_count_for_the_new_unit_and_the_list_repeats_the_map(site: Sit
 # In a browser: the keyboard walk and the phone screen.
 
 
-@pytest.fixture(scope="module")
-def server(bundled_site: Path) -> Iterator[str]:
-    """The bundled site served from 127.0.0.1."""
-    with serve(bundled_site) as base:
-        yield base
-
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -254,13 +246,13 @@ FOCUSED = """() => {
 
 @pytest.mark.browser
 def test_tab_walks_the_map_north_to_south_and_enter_follows_a_tile(
-        browser: Browser, server: str) -> None:
+        browser: Browser, bundled_server: str) -> None:
     """From the top of the home page, Tab reaches the 34 tiles one after another, north to
     south, each with a visible focus ring; Enter on Nghệ An opens its page."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(server)
+        page.goto(bundled_server)
         page.wait_for_load_state("load")
         walked: list[str] = []
         for _ in range(150):
@@ -275,7 +267,7 @@ def test_tab_walks_the_map_north_to_south_and_enter_follows_a_tile(
         assert walked == expected
         assert walked[0] == "lai-chau" and walked[-1] == "vinh-long"
 
-        page.goto(server)
+        page.goto(bundled_server)
         page.wait_for_load_state("load")
         for _ in range(150):
             page.keyboard.press("Tab")
@@ -289,13 +281,13 @@ def test_tab_walks_the_map_north_to_south_and_enter_follows_a_tile(
 
 
 @pytest.mark.browser
-def test_the_whole_map_fits_a_phone_screen(browser: Browser, server: str) -> None:
+def test_the_whole_map_fits_a_phone_screen(browser: Browser, bundled_server: str) -> None:
     """At 360 × 800 the map and its legend fit the width and, below the header, the height;
     tiles are at least 40 px, and the page does not scroll sideways."""
     context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(server)
+        page.goto(bundled_server)
         page.wait_for_load_state("load")
         box = page.evaluate("""() => {
           const rect = e => e.getBoundingClientRect();

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 READ = "ky-tuc-xa-vung-bien-nghe-an"
 ALSO_READ = "vien-gach-nghia-tinh-nghe-an"
 NEVER_READ = "thu-cho-dem-da-nang"
+PICTURED = "thu-vuon-hue"  # a synthetic entry of the search fixture, with a picture
 UNAVAILABLE = "các trang chưa mở trước đây không có trên máy này"
 INCOMPLETE = "Đang ngoại tuyến: kết quả có thể chưa đầy đủ."
 CONTENT = "article.md-content__inner"
@@ -67,11 +68,6 @@ ONLY_SHELL = """async (name) => {
 }"""
 """Waits until the one shell cache is ``name``: a new worker installed, and activated."""
 
-
-@pytest.fixture(scope="module")
-def server(search_site: Path) -> Iterator[str]:
-    with serve(search_site) as base:
-        yield base
 
 
 @pytest.fixture
@@ -147,13 +143,15 @@ def test_a_model_read_once_opens_again_offline_under_a_sub_path(
 
 
 def test_a_model_never_opened_shows_the_offline_page_listing_the_kept_ones(
-    context: BrowserContext, server: str, search_site: Path
+    context: BrowserContext, search_server: str, search_site: Path
 ) -> None:
     page = context.new_page()
-    read_two_pages(page, server + urls.entry(READ), server + urls.entry(ALSO_READ))
-    page.wait_for_function(f"async () => !!(await caches.match({server + urls.entry(READ)!r}))")
+    read_two_pages(page, search_server + urls.entry(READ),
+                   search_server + urls.entry(ALSO_READ))
+    page.wait_for_function(
+        f"async () => !!(await caches.match({search_server + urls.entry(READ)!r}))")
     go_offline(context, page)
-    page.goto(server + urls.entry(NEVER_READ))
+    page.goto(search_server + urls.entry(NEVER_READ))
     expect(page).to_have_url(re.compile(re.escape(urls.OFFLINE) + r"\?trang="))
     expect(page.locator("h1")).to_have_text("Bạn đang ngoại tuyến")
     expect(page.locator(CONTENT)).to_contain_text(UNAVAILABLE)
@@ -166,7 +164,7 @@ def test_a_model_never_opened_shows_the_offline_page_listing_the_kept_ones(
     # The page asked for, to open again once online.
     wanted = page.locator("[data-dvk-wanted-link]")
     expect(wanted).to_be_visible()
-    assert wanted.get_attribute("href") == server + urls.entry(NEVER_READ)
+    assert wanted.get_attribute("href") == search_server + urls.entry(NEVER_READ)
     # A kept model opens from the list.
     models.filter(has_text=title(search_site, READ)).click()
     expect(page.locator("h1")).to_have_text(title(search_site, READ))
@@ -189,11 +187,11 @@ def search(page: Page, query: str) -> str:
 
 
 def test_search_offline_runs_over_what_was_fetched_and_says_what_it_lacks(
-    context: BrowserContext, server: str, search_site: Path
+    context: BrowserContext, search_server: str, search_site: Path
 ) -> None:
     page = context.new_page()
-    read_two_pages(page, server, server + "gioi-thieu/")
-    page.goto(server + "tim-kiem/?q=ky+tuc+xa")
+    read_two_pages(page, search_server, search_server + "gioi-thieu/")
+    page.goto(search_server + "tim-kiem/?q=ky+tuc+xa")
     online = settled(page)
     first = page.locator(".dvk-result a").first.inner_text()
     go_offline(context, page)
@@ -213,10 +211,10 @@ def test_search_offline_runs_over_what_was_fetched_and_says_what_it_lacks(
     expect(notice).to_contain_text("“vung”, “bien”")
 
     # With no index at all on the phone, the page says so rather than that it failed.
-    page.evaluate("(name) => caches.delete(name)", f"dvk-index-1 {server}")
+    page.evaluate("(name) => caches.delete(name)", f"dvk-index-1 {search_server}")
     page.reload()
     assert settled(page).startswith("Không tìm được khi ngoại tuyến")
-    assert all(url.startswith(server) for _, url in kept(page))
+    assert all(url.startswith(search_server) for _, url in kept(page))
 
 
 def test_a_deploy_replaces_kept_pages_and_the_shell(
@@ -279,27 +277,80 @@ def test_a_deploy_replaces_kept_pages_and_the_shell(
         context.close()
 
 
+PICTURES_SHOWN = """() => {
+  const pictures = [...document.querySelectorAll("article figure img")];
+  return pictures.length > 0 && pictures.every((img) => img.complete && img.naturalWidth > 0)
+    ? pictures.map((img) => img.currentSrc) : null;
+}"""
+"""The page's pictures' files, once every one is drawn (not its alt text); else null."""
+
+
+def shown_pictures(page: Page) -> list[str]:
+    """Scroll to the entry's pictures (they load lazily); the files shown, once drawn."""
+    page.locator(f"{CONTENT} figure img").first.scroll_into_view_if_needed()
+    shown: list[str] = page.wait_for_function(PICTURES_SHOWN, timeout=10_000).json_value()
+    return shown
+
+
+def wait_kept(page: Page, urls_kept: list[str]) -> None:
+    page.wait_for_function("async (urls) => (await Promise.all(urls.map((url) => "
+                           "caches.match(url)))).every(Boolean)", arg=urls_kept)
+
+
+def test_a_picture_shown_before_the_worker_came_shows_offline(
+    context: BrowserContext, search_server: str
+) -> None:
+    """The first page's picture, loaded before any worker, is handed over with the page:
+    offline, the page opens with its picture drawn, not its alt text."""
+    page = context.new_page()
+    page.goto(search_server + urls.entry(PICTURED))
+    shown = shown_pictures(page)
+    page.goto(search_server + urls.entry(READ))
+    taken_over(page)
+    wait_kept(page, [search_server + urls.entry(PICTURED), *shown])
+    go_offline(context, page)
+    page.goto(search_server + urls.entry(PICTURED))
+    assert shown_pictures(page) == shown
+
+
+def test_a_picture_shown_once_the_worker_came_shows_offline(
+    context: BrowserContext, search_server: str
+) -> None:
+    """A picture a controlled page shows is kept as it loads; offline, it is drawn."""
+    page = context.new_page()
+    read_two_pages(page, search_server + urls.entry(READ), search_server + urls.entry(ALSO_READ))
+    page.goto(search_server + urls.entry(PICTURED))
+    shown = shown_pictures(page)
+    wait_kept(page, shown)
+    assert {name.split()[0] for name, url in kept(page) if url in shown} == {"dvk-pictures-1"}
+    go_offline(context, page)
+    page.goto(search_server + urls.entry(READ))
+    page.goto(search_server + urls.entry(PICTURED))
+    assert shown_pictures(page) == shown
+
+
 def test_nothing_from_another_origin_is_kept(
-    context: BrowserContext, server: str, search_site: Path
+    context: BrowserContext, search_server: str, search_site: Path
 ) -> None:
     """A page the worker controls asks another origin (the same server, named localhost) for
     what the worker keeps of its own: an index part. Only the site's own copy is kept."""
     page = context.new_page()
-    read_two_pages(page, server + urls.entry(ALSO_READ), server + urls.entry(READ))
+    read_two_pages(page, search_server + urls.entry(ALSO_READ), search_server + urls.entry(READ))
     # robots.txt: a document the worker controls, without the pages' policy, which would
     # refuse a request to another origin before the worker saw it.
-    page.goto(server + urls.ROBOTS)
-    other = server.replace("127.0.0.1", "localhost")
+    page.goto(search_server + urls.ROBOTS)
+    other = search_server.replace("127.0.0.1", "localhost")
     part = urls.SEARCH_INDEX + "manifest.json"
     posted = page.evaluate("""async ([own, other]) => {
       await fetch(other, { mode: "no-cors" });
       await fetch(own);
       return (await fetch(own, { method: "POST" })).status;
-    }""", [server + part, other + part])
+    }""", [search_server + part, other + part])
     assert posted == 501  # the server's answer to a POST, not the kept copy
     found = kept(page)
-    assert (f"dvk-index-1 {server}", server + part) in found  # the site's own part is kept
-    assert [url for _, url in found if not url.startswith(server)] == []
+    # The site's own part is kept.
+    assert (f"dvk-index-1 {search_server}", search_server + part) in found
+    assert [url for _, url in found if not url.startswith(search_server)] == []
 
 
 def test_a_worker_left_on_the_address_of_dvk_serve_removes_itself(

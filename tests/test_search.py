@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from bench.server import serve
 from conftest import REPO
 
 ARTIFACTS = REPO / "tests" / ".artifacts"
@@ -46,12 +45,6 @@ QUERIES: list[tuple[str, str, list[str]]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(search_site: Path) -> Iterator[str]:
-    """The search fixture site served from 127.0.0.1."""
-    with serve(search_site) as base:
-        yield base
-
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
@@ -83,9 +76,11 @@ def result_ids(page: Page) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("case", "query", "expected"), QUERIES, ids=[q[0] for q in QUERIES])
-def test_query_table(page: Page, server: str, case: str, query: str, expected: list[str]) -> None:
+def test_query_table(
+    page: Page, search_server: str, case: str, query: str, expected: list[str]
+) -> None:
     """Each query finds the expected entries at the top of its results."""
-    page.goto(f"{server}tim-kiem/?q={quote_plus(query)}")
+    page.goto(f"{search_server}tim-kiem/?q={quote_plus(query)}")
     settled(page)
     found = result_ids(page)
     if expected[0] == "*":
@@ -95,9 +90,11 @@ def test_query_table(page: Page, server: str, case: str, query: str, expected: l
 
 
 @pytest.mark.browser
-def test_results_show_title_place_field_and_highlighted_summary(page: Page, server: str) -> None:
+def test_results_show_title_place_field_and_highlighted_summary(
+    page: Page, search_server: str
+) -> None:
     """A result shows its title, province, field, and the summary with the match marked."""
-    page.goto(f"{server}tim-kiem/?q=cho+dem")
+    page.goto(f"{search_server}tim-kiem/?q=cho+dem")
     assert settled(page) == "1 mô hình cho “cho dem”"
     result = page.locator(".dvk-result").first
     assert result.locator(".dvk-result__meta").inner_text() == "Đà Nẵng · Kinh tế · Tập thể · 2024"
@@ -106,12 +103,12 @@ def test_results_show_title_place_field_and_highlighted_summary(page: Page, serv
 
 
 @pytest.mark.browser
-def test_filter_only_browse(page: Page, server: str) -> None:
+def test_filter_only_browse(page: Page, search_server: str) -> None:
     """With no words, the filters alone list their entries, with counts on every facet."""
-    page.goto(f"{server}tim-kiem/?loai=ca-nhan")
+    page.goto(f"{search_server}tim-kiem/?loai=ca-nhan")
     assert settled(page) == "1 mô hình"
     assert result_ids(page) == ["thu-ca-nhan-dung"]
-    page.goto(f"{server}tim-kiem/?tinh=nghe-an")
+    page.goto(f"{search_server}tim-kiem/?tinh=nghe-an")
     assert settled(page) == "5 mô hình"
     count = page.locator("[data-facet=linh-vuc] label", has_text="Quốc phòng - an ninh")
     expect(count.locator("[data-count]")).to_have_text("(3)")  # counts complete after results
@@ -120,9 +117,9 @@ def test_filter_only_browse(page: Page, server: str) -> None:
 
 
 @pytest.mark.browser
-def test_no_results_says_what_to_try(page: Page, server: str) -> None:
+def test_no_results_says_what_to_try(page: Page, search_server: str) -> None:
     """A query with no match says so and suggests what to do, instead of an empty box."""
-    page.goto(f"{server}tim-kiem/?q=xyzzyqw")
+    page.goto(f"{search_server}tim-kiem/?q=xyzzyqw")
     assert settled(page) == "Không có kết quả cho “xyzzyqw”"
     help_box = page.locator("[data-dvk-none]")
     assert help_box.is_visible()
@@ -131,9 +128,9 @@ def test_no_results_says_what_to_try(page: Page, server: str) -> None:
 
 
 @pytest.mark.browser
-def test_url_round_trip(page: Page, server: str) -> None:
+def test_url_round_trip(page: Page, search_server: str) -> None:
     """A shared search URL reopens the same query, filters and results; changes update it."""
-    page.goto(f"{server}tim-kiem/?q=Bo+Chi+huy&tinh=nghe-an&linh-vuc=quoc-phong-an-ninh")
+    page.goto(f"{search_server}tim-kiem/?q=Bo+Chi+huy&tinh=nghe-an&linh-vuc=quoc-phong-an-ninh")
     # Three units are a "Bộ Chỉ huy" in Nghệ An's defence field: two military, one border.
     assert settled(page) == "3 mô hình cho “Bo Chi huy”"
     assert page.locator("#dvk-search-q").input_value() == "Bo Chi huy"
@@ -155,9 +152,9 @@ def test_url_round_trip(page: Page, server: str) -> None:
 
 
 @pytest.mark.browser
-def test_index_pages_link_into_search_with_their_filter(page: Page, server: str) -> None:
+def test_index_pages_link_into_search_with_their_filter(page: Page, search_server: str) -> None:
     """A province page's search link opens the search with that province ticked."""
-    page.goto(f"{server}tinh-thanh/nghe-an/")
+    page.goto(f"{search_server}tinh-thanh/nghe-an/")
     page.get_by_role("link", name="Tìm trong Tỉnh Nghệ An").click()
     page.wait_for_url("**/tim-kiem/?tinh=nghe-an")
     assert settled(page) == "5 mô hình"
@@ -165,9 +162,9 @@ def test_index_pages_link_into_search_with_their_filter(page: Page, server: str)
 
 
 @pytest.mark.browser
-def test_header_search_by_keyboard_alone(page: Page, server: str) -> None:
+def test_header_search_by_keyboard_alone(page: Page, search_server: str) -> None:
     """Type in the header box, arrow down to a suggestion, Enter opens it; Escape closes."""
-    page.goto(f"{server}gioi-thieu/")
+    page.goto(f"{search_server}gioi-thieu/")
     box = page.get_by_role("combobox", name="Tìm mô hình")
     box.focus()
     page.keyboard.type("vien gach")
@@ -187,9 +184,9 @@ def test_header_search_by_keyboard_alone(page: Page, server: str) -> None:
 
 
 @pytest.mark.browser
-def test_header_enter_opens_the_full_search(page: Page, server: str) -> None:
+def test_header_enter_opens_the_full_search(page: Page, search_server: str) -> None:
     """Enter without choosing a suggestion opens /tim-kiem/ with the query."""
-    page.goto(server)
+    page.goto(search_server)
     box = page.get_by_role("combobox", name="Tìm mô hình")
     box.fill("ngoc lam")
     box.press("Enter")
@@ -202,10 +199,10 @@ def test_header_enter_opens_the_full_search(page: Page, server: str) -> None:
 
 
 @pytest.mark.browser
-def test_search_page_on_a_phone(page: Page, server: str) -> None:
+def test_search_page_on_a_phone(page: Page, search_server: str) -> None:
     """On a 360 px screen the filters fold away and nothing overflows sideways."""
     page.set_viewport_size({"width": 360, "height": 800})
-    page.goto(f"{server}tim-kiem/?q=ky+tuc+xa")
+    page.goto(f"{search_server}tim-kiem/?q=ky+tuc+xa")
     settled(page)
     assert page.locator("[data-dvk-filters]").get_attribute("open") is None
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -253,23 +250,23 @@ BAD_QUERIES = [
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("case", "query"), BAD_QUERIES, ids=[q[0] for q in BAD_QUERIES])
-def test_bad_input_says_what_to_type(page: Page, server: str, case: str, query: str) -> None:
+def test_bad_input_says_what_to_type(page: Page, search_server: str, case: str, query: str) -> None:
     """A query with nothing to look up says what to type, from a link, the page's box or the
     header's; never an error on the console."""
     problems = watch(page)
-    page.goto(f"{server}tim-kiem/?q={quote_plus(query)}")
+    page.goto(f"{search_server}tim-kiem/?q={quote_plus(query)}")
     assert settled(page) == HINT
     assert result_ids(page) == []
     assert not page.locator("[data-dvk-none]").is_visible()
     assert not page.locator("[data-dvk-more]").is_visible()
     # Typed over a query that had results: those go, the hint comes.
-    page.goto(f"{server}tim-kiem/?q=ky+tuc+xa")
+    page.goto(f"{search_server}tim-kiem/?q=ky+tuc+xa")
     assert settled(page) == "1 mô hình cho “ky tuc xa”"
     page.locator("#dvk-search-q").fill(query)
     expect(page.locator("#dvk-search-status")).to_have_text(HINT)
     assert result_ids(page) == []
     # The header box shows the hint as an option that cannot be chosen; Enter opens the page.
-    page.goto(f"{server}gioi-thieu/")
+    page.goto(f"{search_server}gioi-thieu/")
     box = page.get_by_role("combobox", name="Tìm mô hình")
     box.fill(query)
     option = page.get_by_role("listbox", name="Gợi ý").get_by_role("option")
@@ -284,11 +281,11 @@ def test_bad_input_says_what_to_type(page: Page, server: str, case: str, query: 
 
 
 @pytest.mark.browser
-def test_a_pasted_paragraph_searches_its_first_words(page: Page, server: str) -> None:
+def test_a_pasted_paragraph_searches_its_first_words(page: Page, search_server: str) -> None:
     """500 characters of words search with the first eight, and say so, in a short status."""
     problems = watch(page)
     query = ("Ký túc xá vùng biên " * 30)[:500]
-    page.goto(f"{server}tim-kiem/?q={quote_plus(query)}")
+    page.goto(f"{search_server}tim-kiem/?q={quote_plus(query)}")
     status = settled(page)
     assert result_ids(page)[0] == "ky-tuc-xa-vung-bien-nghe-an"
     assert status.startswith("1 mô hình cho “Ký túc xá vùng biên")
@@ -298,27 +295,29 @@ def test_a_pasted_paragraph_searches_its_first_words(page: Page, server: str) ->
 
 
 @pytest.mark.browser
-def test_malformed_url_parameters_are_ignored(page: Page, server: str, search_site: Path) -> None:
+def test_malformed_url_parameters_are_ignored(
+    page: Page, search_server: str, search_site: Path
+) -> None:
     """Filter values no box offers are dropped; a broken escape in q is no error."""
     problems = watch(page)
     total = json.loads((search_site / INDEX / "manifest.json").read_text(encoding="utf-8"))["N"]
-    page.goto(f"{server}tim-kiem/?tinh=khong-co&nam=abc&loai=%22%3E%3Cb%3E&linh-vuc=")
+    page.goto(f"{search_server}tim-kiem/?tinh=khong-co&nam=abc&loai=%22%3E%3Cb%3E&linh-vuc=")
     assert settled(page) == f"{total} mô hình"  # no words, no filter: everything
     assert len(result_ids(page)) == min(total, 20)
     assert urlsplit(page.url).query == ""
-    page.goto(f"{server}tim-kiem/?q=%E0%A4%&tinh=nghe-an&tinh=nghe-an&nam=")
+    page.goto(f"{search_server}tim-kiem/?q=%E0%A4%&tinh=nghe-an&tinh=nghe-an&nam=")
     assert settled(page) == HINT
     assert page.locator("input[name=tinh][value=nghe-an]").is_checked()
     assert problems == []
 
 
 @pytest.mark.browser
-def test_pages_fetch_no_index_until_the_reader_searches(page: Page, server: str) -> None:
+def test_pages_fetch_no_index_until_the_reader_searches(page: Page, search_server: str) -> None:
     """Reading pages loads neither the runtime nor any index file; typing in the header box
     loads the runtime, the manifest and the files the query needs."""
     problems = watch(page)
     for url in ("", "gioi-thieu/", "mo-hinh/ky-tuc-xa-vung-bien-nghe-an/", "thong-ke/"):
-        page.goto(server + url)
+        page.goto(search_server + url)
         page.wait_for_load_state("networkidle")
     requests: list[str] = page.requests  # type: ignore[attr-defined]
     assert [u for u in requests if u.endswith("/dvk-index.js") or INDEX in u] == []
@@ -358,13 +357,13 @@ def facet_count(page: Page, facet: str, value: str) -> str:
 
 
 @pytest.mark.browser
-def test_models_no_one_has_written_about(page: Page, server: str, search_site: Path) -> None:
+def test_models_no_one_has_written_about(page: Page, search_server: str, search_site: Path) -> None:
     """"Chưa có bài" lists exactly the models no press record is about, and the "Báo chí"
     counts say how many are and are not, whatever else is filtered."""
     provinces, covered = _coverage(search_site)
     uncovered = set(provinces) - covered
     assert len(covered) > 5 and len(uncovered) > 2  # both sides of the filter are tested
-    page.goto(f"{server}tim-kiem/?bao-chi=chua-co")
+    page.goto(f"{search_server}tim-kiem/?bao-chi=chua-co")
     assert settled(page) == f"{len(uncovered)} mô hình"
     assert page.locator("input[name=bao-chi][value=chua-co]").is_checked()
     assert set(all_results(page)) == uncovered
@@ -382,7 +381,7 @@ def test_models_no_one_has_written_about(page: Page, server: str, search_site: P
     assert settled(page) == f"{len(covered)} mô hình"
     assert set(all_results(page)) == covered
     # With words: only the uncovered among the matches.
-    page.goto(f"{server}tim-kiem/?q=thu+nghiem&bao-chi=chua-co")
+    page.goto(f"{search_server}tim-kiem/?q=thu+nghiem&bao-chi=chua-co")
     status = settled(page)
     found = set(all_results(page))
     assert found and not found & covered and status == f"{len(found)} mô hình cho “thu nghiem”"
@@ -391,29 +390,29 @@ def test_models_no_one_has_written_about(page: Page, server: str, search_site: P
 
 @pytest.mark.browser
 def test_province_and_contest_pages_link_to_their_uncovered_models(
-    page: Page, server: str, search_site: Path
+    page: Page, search_server: str, search_site: Path
 ) -> None:
     """A province page says how many of its models have no article and links to their
     search; a contest page links to every uncovered model, and per province."""
     provinces, covered = _coverage(search_site)
     in_lai_chau = {i for i, p in provinces.items() if p == "lai-chau"} - covered
     assert in_lai_chau == {"thu-tap-the-dung"}
-    page.goto(f"{server}tinh-thanh/lai-chau/")
+    page.goto(f"{search_server}tinh-thanh/lai-chau/")
     page.get_by_role("link", name="1 mô hình chưa có bài báo viết về").click()
     page.wait_for_url("**/tim-kiem/?tinh=lai-chau&bao-chi=chua-co")
     assert settled(page) == "1 mô hình"
     assert result_ids(page) == ["thu-tap-the-dung"]
     # Where every model has an article, the page offers no such link.
-    page.goto(f"{server}tinh-thanh/ha-noi/")
+    page.goto(f"{search_server}tinh-thanh/ha-noi/")
     assert not page.locator(".dvk-uncovered").count()
-    page.goto(f"{server}bao-chi/giai-thu/")
+    page.goto(f"{search_server}bao-chi/giai-thu/")
     uncovered = len(provinces) - len(covered)
     assert f"Còn {uncovered} mô hình chưa có bài báo nào viết về" in page.locator(
         ".dvk-contest").inner_text()
     page.get_by_role("link", name="1 mô hình của Lai Châu chưa có bài").click()
     page.wait_for_url("**/tim-kiem/?tinh=lai-chau&bao-chi=chua-co")
     assert settled(page) == "1 mô hình"
-    page.goto(f"{server}bao-chi/giai-thu/")
+    page.goto(f"{search_server}bao-chi/giai-thu/")
     page.get_by_role("link", name="tìm các mô hình chưa có bài").click()
     page.wait_for_url("**/tim-kiem/?bao-chi=chua-co")
     assert settled(page) == f"{uncovered} mô hình"

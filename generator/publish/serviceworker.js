@@ -10,7 +10,8 @@
 //   shell (CSS, JS, fonts)   cache first; fetched at install, or when first used
 //   pages (navigations)      network first; the kept copy when offline, or after SLOW_MS
 //   search index parts       network first; the kept copy when offline
-//   anything else            not handled: another origin, not a GET, the editor, images
+//   pictures (the site's)    network first; the kept copy when offline
+//   anything else            not handled: another origin, not a GET, the editor
 
 const SETTINGS = __DVK_SETTINGS__;
 
@@ -24,12 +25,15 @@ const SHELL = `dvk-shell-${SETTINGS.version}${OWN}`;
 // them: each is fetched, and replaced, whenever it is opened online.
 const PAGES = `${SETTINGS.pages}${OWN}`;
 const INDEX = `dvk-index-1${OWN}`;
+const PICTURES = `dvk-pictures-1${OWN}`;
 // The pages opened before the worker came that a page may hand over (dvk-offline.js keeps
 // as many).
 const HANDED_OVER = 20;
-// Oldest first out: a page is about 40 KB, an index part a few.
+// Oldest first out: a page is about 40 KB, an index part a few, a picture the width a
+// phone's screen asked for, 20-80 KB.
 const PAGES_KEPT = 200;
 const PARTS_KEPT = 2000;
+const PICTURES_KEPT = 100;
 // A page the phone keeps is shown after this rather than waiting on a connection that
 // answers slowly or not at all; the network's answer still replaces the kept copy.
 const SLOW_MS = 4000;
@@ -60,7 +64,7 @@ function serve() {
 
   self.addEventListener("activate", (event) => {
     event.waitUntil((async () => {
-      const current = new Set([SHELL, PAGES, INDEX]);
+      const current = new Set([SHELL, PAGES, INDEX, PICTURES]);
       await deleteOwnCaches((name) => !current.has(name));
       // Not awaited here: the pages open now are kept when they hand themselves over
       // (the message below), so that no fetch of theirs waits on an activation.
@@ -80,6 +84,7 @@ function serve() {
     const url = withoutQuery(request.url);
     if (files.has(url)) event.respondWith(fromShell(url));
     else if (url.startsWith(index)) event.respondWith(indexPart(event, url));
+    else if (request.destination === "image") event.respondWith(picture(event, url));
   });
 
   /**
@@ -180,12 +185,17 @@ function serve() {
     return found ? found[1] : "";
   }
 
-  // The pages a reader opened before the worker came (theme/assets/javascripts/
-  // dvk-offline.js remembers them until the second page registers it).
+  // The pages a reader opened before the worker came, and the pictures they showed
+  // (theme/assets/javascripts/dvk-offline.js remembers them until the second page
+  // registers it).
   self.addEventListener("message", (event) => {
-    const keep = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
-    event.waitUntil(keepOpenPages(
-      keep.filter((url) => typeof url === "string").slice(-HANDED_OVER)));
+    const data = event.data || {};
+    const addresses = (list, most) => (Array.isArray(list) ? list : [])
+      .filter((url) => typeof url === "string").slice(-most);
+    event.waitUntil(Promise.all([
+      keepOpenPages(addresses(data.keep, HANDED_OVER)),
+      keepPictures(addresses(data.pictures, PICTURES_KEPT)),
+    ]));
   });
 
   /** The pages open when the worker takes over, and ``earlier`` ones (their addresses),
@@ -207,6 +217,48 @@ function serve() {
         // Offline already: the page is kept the next time it is opened.
       }
     }));
+  }
+
+  /** A picture of the site: the network's, kept for a page read offline later. */
+  async function picture(event, url) {
+    let response;
+    try {
+      response = await fetch(event.request);
+    } catch (error) {
+      const kept = await caches.match(url, { cacheName: PICTURES });
+      if (kept) return kept;
+      throw error; // offline, and never seen: the page shows the picture's text
+    }
+    if (keepsPicture(response)) event.waitUntil(keepPicture(url, response.clone()));
+    return response;
+  }
+
+  function keepsPicture(response) {
+    return response.ok && response.type === "basic"
+      && /^image\//.test(response.headers.get("Content-Type") || "");
+  }
+
+  async function keepPicture(url, response) {
+    const cache = await caches.open(PICTURES);
+    await cache.delete(url); // kept again: the newest, the last to go
+    await cache.put(url, response);
+    await trim(cache, PICTURES_KEPT);
+  }
+
+  /** Pictures shown before the worker came: the browser's copies, no byte fetched twice. */
+  async function keepPictures(addresses) {
+    const cache = await caches.open(PICTURES);
+    await Promise.all(addresses.map(async (address) => {
+      const url = withoutQuery(address);
+      if (!url.startsWith(SCOPE) || files.has(url) || await cache.match(url)) return;
+      try {
+        const response = await fetch(url, { cache: "force-cache" });
+        if (keepsPicture(response)) await cache.put(url, response);
+      } catch {
+        // Offline already, or gone: the picture is kept the next time it is shown.
+      }
+    }));
+    await trim(cache, PICTURES_KEPT);
   }
 
   async function indexPart(event, url) {

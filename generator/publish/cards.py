@@ -51,8 +51,8 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 STALE_CARD_SECONDS = 24 * 3600
 """A cached card no page shows is deleted once this old."""
-DESIGN = "5"
-"""Bump when the drawing changes, so cached cards are drawn again."""
+DESIGN = "6"
+"""Bump when the drawing or the encoding changes, so cached cards are drawn again."""
 PAPER, INK, RED, GOLD = (255, 253, 247), (33, 33, 33), (183, 28, 28), (255, 193, 7)
 # The card is drawn in one 8-bit channel whose values index a palette: 0-199
 # run from paper to ink, 200-251 from paper to red, then two solid colours.
@@ -134,15 +134,17 @@ def draw(card: Card) -> Image.Image:
 def png(card: Card) -> bytes:
     """The card as a PNG file: 8-bit palette, unfiltered rows.
 
-    Written here rather than by Pillow, whose encoder is zlib: ISA-L's deflate
-    (``isal``) at level 1 takes a seventh of zlib's time for a slightly smaller
-    file, and the encoding was two thirds of a card's cost.
+    Written here rather than by Pillow, whose encoder is zlib: zlib-ng's deflate
+    at level 2 takes a twentieth of zlib's time (level 1) for a smaller file,
+    and the encoding was two thirds of a card's cost. Not ISA-L's, which was as
+    fast: once in about 10,000 cards its level 1 chose other matches for the same
+    pixels, and two builds of one commit differed.
     """
-    from isal import isal_zlib  # imported by the builds that draw (numpy too)
+    from zlib_ng import zlib_ng  # imported by the builds that draw (numpy too)
 
     # Scanlines drawn one pixel to the right: column 0 stays 0, the byte that
     # says "filter: none" in front of each row, so the pixels are the stream.
-    stream = isal_zlib.compress(_scanlines(card), 1)
+    stream = zlib_ng.compress(_scanlines(card), 2)
     return b"".join((PNG_SIGNATURE, _png_head(), _chunk(b"IDAT", stream), _chunk(b"IEND", b"")))
 
 

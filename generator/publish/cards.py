@@ -135,7 +135,7 @@ def png(card: Card) -> bytes:
     """The card as a PNG file: 8-bit palette, unfiltered rows.
 
     Written here rather than by Pillow, whose encoder is zlib: zlib-ng's deflate
-    at level 2 takes a twentieth of zlib's time (level 1) for a smaller file,
+    at level 2 takes a third of zlib's time (level 1) for a smaller file,
     and the encoding was two thirds of a card's cost. Not ISA-L's, which was as
     fast: once in about 10,000 cards its level 1 chose other matches for the same
     pixels, and two builds of one commit differed.

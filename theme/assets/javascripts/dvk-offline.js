@@ -3,7 +3,7 @@
 // of a built site loads this file; `dvk serve`'s pages do not.
 //
 // The worker comes with a reader's second page on the site. Installing it fetches sw.js,
-// the offline page and that page's script, 8.6 KB: a reader who opens one shared
+// the offline page and that page's script, 8.9 KB: a reader who opens one shared
 // link does not pay for it, and a first visit stays under 120 KB (docs/performance.md).
 // Until then this remembers the pages opened and the pictures they showed (on the phone
 // only), and hands them to the worker, which keeps them from the browser's own copies: the

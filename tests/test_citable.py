@@ -473,7 +473,7 @@ def test_a_title_word_put_together_from_its_letters_is_the_word_pillow_draws(siz
 
 
 def test_a_card_file_is_a_valid_png_of_the_drawn_card(tmp_path: Path) -> None:
-    """The PNG is written by hand (ISA-L's deflate): Pillow reads it back, checking
+    """The PNG is written by hand (zlib-ng's deflate): Pillow reads it back, checking
     every chunk's CRC, to exactly the drawn pixels and palette."""
     from PIL import Image
 

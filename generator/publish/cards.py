@@ -136,9 +136,9 @@ def png(card: Card) -> bytes:
 
     Written here rather than by Pillow, whose encoder is zlib: zlib-ng's deflate
     at level 2 takes a third of zlib's time (level 1) for a smaller file,
-    and the encoding was two thirds of a card's cost. Not ISA-L's, which was as
-    fast: once in about 10,000 cards its level 1 chose other matches for the same
-    pixels, and two builds of one commit differed.
+    and the encoding was two thirds of a card's cost. Not ISA-L's, which took
+    half the time: once in about 10,000 cards its level 1 chose other matches for
+    the same pixels, and two builds of one commit differed.
     """
     from zlib_ng import zlib_ng  # imported by the builds that draw (numpy too)
 

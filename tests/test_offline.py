@@ -134,9 +134,15 @@ def test_a_model_read_once_opens_again_offline_under_a_sub_path(
         page.wait_for_function(f"""async () => (await caches.keys()).length > 0
             && !!(await caches.match({base + urls.entry(READ)!r}))""")
         go_offline(context, page)
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
         page.goto(base + urls.entry(READ))
         expect(page.locator("h1")).to_have_text(title(search_site, READ))
         assert styled(page)
+        page.wait_for_load_state("networkidle")
+        # Every file it loads too, those the second page did not (its citation script,
+        # the italic face): the worker kept them from the browser's cache at install.
+        assert failed == []
         assert all(url.startswith(base) for _, url in kept(page))
         # Its caches are named for its scope: another site on the host keeps its own.
         assert all(name.endswith(f" {base}") for name, _ in kept(page))

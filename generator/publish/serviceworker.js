@@ -52,10 +52,24 @@ function serve() {
   self.addEventListener("install", (event) => {
     event.waitUntil((async () => {
       const cache = await caches.open(SHELL);
-      await Promise.all(SETTINGS.precache.map(async (path) => {
-        const url = new URL(path, SCOPE).href;
+      const precache = SETTINGS.precache.map((path) => new URL(path, SCOPE).href);
+      await Promise.all(precache.map(async (url) => {
         await cache.put(url, await shellFetch(url));
       }));
+      // The rest of the shell that the browser holds already, this version's bytes (the
+      // citation script and italic face of an entry read before the worker came): kept
+      // now, no byte fetched, so that the pages handed over open offline whole. The
+      // others are kept when a page first asks for them.
+      await Promise.all([...files.keys()].filter((url) => !precache.includes(url))
+        .map(async (url) => {
+          try {
+            const response = await fetch(url, {
+              cache: "only-if-cached", mode: "same-origin", integrity: files.get(url) });
+            if (response.ok) await cache.put(url, response);
+          } catch {
+            // Not in the browser's cache, or another version's bytes.
+          }
+        }));
       // Pages are whole documents, never a mix of two versions' scripts in one view for
       // long: the new shell serves from the next page on.
       await self.skipWaiting();
@@ -219,18 +233,29 @@ function serve() {
     }));
   }
 
-  /** A picture of the site: the network's, kept for a page read offline later. */
-  async function picture(event, url) {
+  /**
+   * The network's answer, or, when there is no network, the copy kept in ``cacheName``;
+   * with none kept, the request fails as it would without a worker (the search says it
+   * is offline, a picture shows its text). ``keep`` is handed the network's answer.
+   */
+  async function networkFirst(event, url, cacheName, keep) {
     let response;
     try {
       response = await fetch(event.request);
     } catch (error) {
-      const kept = await caches.match(url, { cacheName: PICTURES });
+      const kept = await caches.match(url, { cacheName });
       if (kept) return kept;
-      throw error; // offline, and never seen: the page shows the picture's text
+      throw error;
     }
-    if (keepsPicture(response)) event.waitUntil(keepPicture(url, response.clone()));
+    await keep(response);
     return response;
+  }
+
+  /** A picture of the site, kept for a page read offline later. */
+  function picture(event, url) {
+    return networkFirst(event, url, PICTURES, (response) => {
+      if (keepsPicture(response)) event.waitUntil(keepPicture(url, response.clone()));
+    });
   }
 
   function keepsPicture(response) {
@@ -261,24 +286,15 @@ function serve() {
     await trim(cache, PICTURES_KEPT);
   }
 
-  async function indexPart(event, url) {
-    const cache = await caches.open(INDEX);
-    let response;
-    try {
-      response = await fetch(event.request);
-    } catch (error) {
-      const kept = await cache.match(url);
-      if (kept) return kept;
-      throw error; // the page's fetch fails as without a worker: the search says it is offline
-    }
-    if (response.ok) {
-      const keeping = keepPart(cache, url, response.clone());
+  function indexPart(event, url) {
+    return networkFirst(event, url, INDEX, async (response) => {
+      if (!response.ok) return;
+      const keeping = keepPart(await caches.open(INDEX), url, response.clone());
       // A new manifest clears the parts of the index before it first, before any part of
       // the new index is fetched and kept.
       if (url === manifest) await keeping;
       else event.waitUntil(keeping);
-    }
-    return response;
+    });
   }
 
   async function keepPart(cache, url, response) {
